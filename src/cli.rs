@@ -1,0 +1,235 @@
+//! The command line (contracts/cli-and-files.md): serve, migrate, imports, accounts.
+
+use crate::config::{self, DbArgs, WebConfig};
+use crate::db::{self, DbConn, audit::Actor};
+use crate::i18n::{Lang, Tr};
+use crate::service::{self, Fail, bootstrap};
+use clap::{Parser, Subcommand};
+use std::io::BufRead;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "Case management for government-information disclosure requests"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the web application (the default).
+    Serve {
+        /// Address to listen on [env: GONGKAI_BIND] [default: 127.0.0.1:8080]
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Agencies.
+    Agency {
+        #[command(subcommand)]
+        command: AgencyCommand,
+    },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The official calendar of holidays and make-up workdays.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AgencyCommand {
+    /// Create or update agencies from an agencies CSV, keyed by code (all rows or none).
+    Import { file: std::path::PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input (one line).
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["clerk", "supervisor", "admin"])]
+        role: String,
+        /// Code of the user's agency (required for clerks and supervisors).
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long, default_value = "")]
+        display_name: String,
+        #[arg(long, default_value = "")]
+        email: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CalendarCommand {
+    /// Load calendar overrides (date,kind,festival,notice) from a CSV file.
+    Import { file: std::path::PathBuf },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    env_logger::Builder::from_env(env_logger::Env::new().filter_or("GONGKAI_LOG", "info")).init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("gongkai: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn connect(url: &str, size: u32) -> Result<db::Pool, String> {
+    let pool = db::open_pool(url, size).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let applied = db::run_migrations(&mut conn).map_err(|e| e.to_string())?;
+    if applied > 0 {
+        log::info!("applied {applied} migration(s)");
+    }
+    Ok(pool)
+}
+
+/// A refusal as the operator reads it: English text from the catalogue.
+fn explain(f: Fail) -> String {
+    let tr = Tr::new(Lang::En);
+    match f {
+        Fail::Field { field, key } => format!("{field}: {}", tr.t(key)),
+        other => other.to_string(),
+    }
+}
+
+fn read_file(path: &std::path::Path) -> Result<(String, Vec<u8>), String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    Ok((name, bytes))
+}
+
+fn with_conn<T>(url: &str, f: impl FnOnce(&mut DbConn) -> Result<T, String>) -> Result<T, String> {
+    let pool = connect(url, 1)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    f(&mut conn)
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let url = cli.db.database_url.clone();
+    match cli.command.unwrap_or(Command::Serve { bind: None }) {
+        Command::Serve { bind } => serve(&url, WebConfig::from_env(bind)),
+        Command::Migrate => {
+            connect(&url, 1)?;
+            println!("migrations applied: {}", db::redact(&url));
+            Ok(())
+        }
+        Command::Agency {
+            command: AgencyCommand::Import { file },
+        } => {
+            let (name, bytes) = read_file(&file)?;
+            with_conn(&url, |c| {
+                let s =
+                    service::agencies::import(c, &Actor::cli(), &name, &bytes).map_err(explain)?;
+                println!("{name}: {} created, {} updated", s.created, s.updated);
+                Ok(())
+            })
+        }
+        Command::Calendar {
+            command: CalendarCommand::Import { file },
+        } => {
+            let (name, bytes) = read_file(&file)?;
+            with_conn(&url, |c| {
+                let s =
+                    service::calendar::import(c, &Actor::cli(), &name, &bytes).map_err(explain)?;
+                println!("{name}: {} days added, {} replaced", s.added, s.replaced);
+                Ok(())
+            })
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    agency,
+                    display_name,
+                    email,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            if password.is_empty() {
+                return Err("no password on standard input (give it as one line)".into());
+            }
+            with_conn(&url, |c| {
+                let agency_id = match agency.as_deref() {
+                    None | Some("") => String::new(),
+                    Some(code) => db::agencies::find_by_code(c, code)
+                        .map_err(|e| e.to_string())?
+                        .ok_or_else(|| format!("--agency {code}: no agency has this code"))?
+                        .id
+                        .to_string(),
+                };
+                let input = service::users::UserInput {
+                    username: username.clone(),
+                    display_name,
+                    email,
+                    role,
+                    agency_id,
+                };
+                service::users::create(c, &Actor::cli(), &input, Some(&password))
+                    .map_err(explain)?;
+                println!("user {} created", username.trim().to_lowercase());
+                Ok(())
+            })
+        }
+    }
+}
+
+fn serve(url: &str, web_config: WebConfig) -> Result<(), String> {
+    let pool = connect(url, config::pool_size())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let boot = bootstrap::ensure(&mut conn).map_err(explain)?;
+    if boot.calendar_days_loaded > 0 {
+        log::info!(
+            "loaded the official calendar ({} dated overrides, 2018-2026)",
+            boot.calendar_days_loaded
+        );
+    }
+    if let Some((user, password)) = &boot.admin {
+        // Printed once, to the console only; the account must change it at first login.
+        println!();
+        println!("  First administrator created.");
+        println!("  username: {user}");
+        println!("  one-time password: {password}");
+        println!("  (you will be asked to choose a new password at first login)");
+        println!();
+    }
+    let key = crate::web::session_key(&mut conn, web_config.secret_key.as_deref())
+        .map_err(|e| e.to_string())?;
+    drop(conn);
+    let listener = std::net::TcpListener::bind(&web_config.bind)
+        .map_err(|e| format!("cannot listen on {}: {e}", web_config.bind))?;
+    println!(
+        "gongkai is serving http://{} ({})",
+        listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+        db::redact(url)
+    );
+    let state = actix_web::web::Data::new(crate::web::AppState::new(pool));
+    actix_web::rt::System::new()
+        .block_on(async move { crate::web::build_server(listener, state, key, &web_config)?.await })
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,218 @@
+//! Storage: one connection type over SQLite and PostgreSQL, the pool, migrations,
+//! and the queries, one module per aggregate. Nothing here decides a rule.
+
+pub mod agencies;
+pub mod audit;
+pub mod calendar;
+pub mod schema;
+pub mod settings;
+pub mod users;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Which backend a database URL names. Parsed by hand: diesel's derived
+/// `establish` tries every backend and hides the real error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl Target {
+    pub fn parse(url: &str) -> Result<Target, DbError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(DbError::BadUrl(format!(
+                    "{url}: the sqlite:// URL names no file (e.g. sqlite://gongkai.db)"
+                )));
+            }
+            Ok(Target::Sqlite(path.to_string()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Target::Postgres(url.to_string()))
+        } else {
+            let shown = redact(url);
+            Err(DbError::BadUrl(format!(
+                "{shown}: unsupported database URL; use sqlite://PATH or postgres://USER@HOST/DB (postgresql:// also works)"
+            )))
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Target::Sqlite(_))
+    }
+}
+
+/// A URL with any password replaced, safe to print.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{0}")]
+    BadUrl(String),
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("cannot apply migrations: {0}")]
+    Migrate(String),
+}
+
+/// r2d2 manager that connects to the backend the URL names and prepares
+/// every new SQLite connection (foreign keys, WAL, busy timeout).
+#[derive(Clone, Debug)]
+pub struct Manager {
+    target: Target,
+}
+
+impl Manager {
+    pub fn new(target: Target) -> Self {
+        Manager { target }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConn, DbError> {
+        match &self.target {
+            Target::Postgres(url) => PgConnection::establish(url)
+                .map(DbConn::Pg)
+                .map_err(|e| DbError::Connect(explain_pg(url, &e.to_string()))),
+            Target::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)
+                    .map_err(|e| DbError::Connect(format!("sqlite file {path}: {e}")))?;
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
+                     PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                )?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// Turns libpq's message into one that says which of URL, password or server is wrong.
+fn explain_pg(url: &str, msg: &str) -> String {
+    let shown = redact(url);
+    let lower = msg.to_lowercase();
+    let what = if lower.contains("password authentication failed")
+        || lower.contains("no password supplied")
+    {
+        "wrong user name or password"
+    } else if lower.contains("connection refused")
+        || lower.contains("could not translate host name")
+        || lower.contains("timeout")
+        || lower.contains("no route to host")
+    {
+        "the server cannot be reached"
+    } else if lower.contains("does not exist") {
+        "the database or role does not exist"
+    } else if lower.contains("invalid") {
+        "the URL is malformed"
+    } else {
+        "the server refused the connection"
+    };
+    format!("{shown}: {what} ({})", msg.trim())
+}
+
+/// Opens a pool; fails at once, with the backend's own reason, when the first
+/// connection cannot be made.
+pub fn open_pool(url: &str, max_size: u32) -> Result<Pool, DbError> {
+    let target = Target::parse(url)?;
+    let manager = Manager::new(target);
+    // Try one connection directly so a bad password is reported as such,
+    // not as a pool timeout.
+    drop(manager.connect()?);
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(std::time::Duration::from_secs(10))
+        .build(manager)
+        .map_err(|e| DbError::Connect(e.to_string()))
+}
+
+pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbError> {
+    let applied = match conn {
+        DbConn::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| DbError::Migrate(e.to_string()))
+}
+
+/// A write transaction. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`), so two writers that read first queue on the busy
+/// timeout instead of failing with "database is locked".
+pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Pg(_) => conn.transaction(f),
+        DbConn::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            let result = f(conn);
+            let DbConn::Sqlite(c) = conn else {
+                unreachable!("the connection does not change backend")
+            };
+            match result {
+                Ok(v) => {
+                    AnsiTransactionManager::commit_transaction(c)?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    let _ = AnsiTransactionManager::rollback_transaction(c);
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// Now in UTC, to the microsecond: PostgreSQL keeps no more, so both
+/// backends store the same value.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// True when the error is a unique-constraint violation.
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

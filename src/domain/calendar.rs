@@ -1,0 +1,290 @@
+//! The official working-day calendar.
+//!
+//! Monday to Friday are working days unless the State Council's yearly notice says otherwise:
+//! it turns some weekdays into holidays and some weekend days into make-up working days. Only
+//! those exceptions are stored. A year with no exception loaded is assumed not to be loaded at
+//! all; it falls back to Monday-to-Friday and callers must say so to the user.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// How an official notice classifies a date that differs from the Monday-to-Friday rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// A day off: a weekday, or a weekend day inside a holiday period.
+    Holiday,
+    /// A weekend day worked in exchange for a holiday (调休上班).
+    Workday,
+}
+
+impl DayKind {
+    /// The code stored in the database and in `holidays-cn.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayKind::Holiday => "holiday",
+            DayKind::Workday => "workday",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "holiday" => Some(DayKind::Holiday),
+            "workday" => Some(DayKind::Workday),
+            _ => None,
+        }
+    }
+}
+
+/// Exceptions to Monday-to-Friday, plus which years they cover.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Calendar {
+    overrides: BTreeMap<NaiveDate, DayKind>,
+    loaded: BTreeSet<i32>,
+}
+
+impl Calendar {
+    /// A year counts as loaded as soon as it has one exception: every real notice has several.
+    pub fn new(overrides: impl IntoIterator<Item = (NaiveDate, DayKind)>) -> Calendar {
+        let overrides: BTreeMap<NaiveDate, DayKind> = overrides.into_iter().collect();
+        let loaded = overrides.keys().map(|d| d.year()).collect();
+        Calendar { overrides, loaded }
+    }
+
+    /// Monday to Friday everywhere; every year reports as unloaded.
+    pub fn empty() -> Calendar {
+        Calendar::default()
+    }
+
+    /// Reads the bundled `date,kind,...` file. Only the first two columns matter here, so this
+    /// stays dependency-free; the application proper imports with a full CSV reader.
+    pub fn from_csv_str(s: &str) -> Result<Calendar, String> {
+        let mut overrides = Vec::new();
+        for (i, line) in s.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || (i == 0 && line.starts_with("date")) {
+                continue;
+            }
+            let mut fields = line.splitn(3, ',').map(|f| f.trim().trim_matches('"'));
+            let date = fields.next().unwrap_or_default();
+            let kind = fields.next().unwrap_or_default();
+            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .map_err(|e| format!("line {}: bad date {date:?}: {e}", i + 1))?;
+            let kind =
+                DayKind::parse(kind).ok_or_else(|| format!("line {}: bad kind {kind:?}", i + 1))?;
+            overrides.push((date, kind));
+        }
+        Ok(Calendar::new(overrides))
+    }
+
+    pub fn is_loaded(&self, year: i32) -> bool {
+        self.loaded.contains(&year)
+    }
+
+    pub fn loaded_years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.loaded.iter().copied()
+    }
+
+    pub fn override_on(&self, date: NaiveDate) -> Option<DayKind> {
+        self.overrides.get(&date).copied()
+    }
+
+    /// The notice wins over the day of the week.
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        match self.override_on(date) {
+            Some(DayKind::Workday) => true,
+            Some(DayKind::Holiday) => false,
+            None => !matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
+        }
+    }
+
+    /// "N working days after `from`": the day a period starts never counts, so day 1 is the
+    /// first working day after `from` and the result is the N-th. `n == 0` returns `from`.
+    pub fn add_working_days(&self, from: NaiveDate, n: u32) -> NaiveDate {
+        let mut day = from;
+        let mut left = n;
+        while left > 0 {
+            day = next_day(day);
+            if self.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        day
+    }
+
+    /// Working days `d` with `from < d <= to`, so that
+    /// `working_days_between(d, add_working_days(d, n)) == n`. Negative when `to < from`:
+    /// minus the working days in `(to, from]`, which reads as "so many days overdue".
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        if to < from {
+            return -self.working_days_between(to, from);
+        }
+        let mut count = 0;
+        let mut day = from;
+        while day < to {
+            day = next_day(day);
+            if self.is_working_day(day) {
+                count += 1;
+            }
+        }
+        count
+    }
+
+    pub fn working_days_in_year(&self, year: i32) -> u32 {
+        let (Some(first), Some(last)) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
+            return 0;
+        };
+        first
+            .iter_days()
+            .take_while(|d| *d <= last)
+            .filter(|d| self.is_working_day(*d))
+            .count() as u32
+    }
+
+    /// Years touched by the range (in either order) for which no notice is loaded: a deadline
+    /// computed across them rests on the Monday-to-Friday guess.
+    pub fn unloaded_years_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<i32> {
+        let (a, b) = if from <= to { (from, to) } else { (to, from) };
+        (a.year()..=b.year())
+            .filter(|y| !self.is_loaded(*y))
+            .collect()
+    }
+}
+
+fn next_day(day: NaiveDate) -> NaiveDate {
+    day.checked_add_days(Days::new(1))
+        .expect("date arithmetic stays far inside chrono's range")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cal() -> Calendar {
+        Calendar::from_csv_str(include_str!("../../data/holidays-cn.csv")).unwrap()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn day_kind_codes_round_trip() {
+        for k in [DayKind::Holiday, DayKind::Workday] {
+            assert_eq!(DayKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(DayKind::parse("weekend"), None);
+    }
+
+    #[test]
+    fn bundled_file_loads_2018_to_2026() {
+        let c = cal();
+        assert_eq!(
+            c.loaded_years().collect::<Vec<_>>(),
+            (2018..=2026).collect::<Vec<_>>()
+        );
+        assert!(c.is_loaded(2024));
+        assert!(!c.is_loaded(2017));
+    }
+
+    #[test]
+    fn working_days_per_year_match_the_notices() {
+        let c = cal();
+        let expected = [
+            (2018, 250),
+            (2019, 250),
+            (2020, 249),
+            (2021, 250),
+            (2022, 249),
+            (2023, 249),
+            (2024, 251),
+            (2025, 248),
+            (2026, 248),
+        ];
+        for (year, days) in expected {
+            assert_eq!(c.working_days_in_year(year), days, "{year}");
+        }
+    }
+
+    #[test]
+    fn worked_examples_twenty_and_forty_days() {
+        let c = cal();
+        let cases = [
+            ("2024-09-27", "2024-10-30", "2024-11-27"),
+            ("2025-01-20", "2025-02-21", "2025-03-21"),
+            ("2026-02-09", "2026-03-13", "2026-04-13"),
+            ("2019-12-31", "2020-02-05", "2020-03-04"),
+        ];
+        for (received, due, extended) in cases {
+            assert_eq!(c.add_working_days(d(received), 20), d(due), "{received}");
+            assert_eq!(
+                c.add_working_days(d(received), 40),
+                d(extended),
+                "{received}"
+            );
+            assert_eq!(c.working_days_between(d(received), d(due)), 20);
+            assert_eq!(c.working_days_between(d(received), d(extended)), 40);
+        }
+    }
+
+    #[test]
+    fn make_up_saturday_counts_and_holiday_weekday_does_not() {
+        let c = cal();
+        // 2024-10-12 is a Saturday worked for National Day; 10-07 is a Monday off.
+        assert_eq!(d("2024-10-12").weekday(), Weekday::Sat);
+        assert!(c.is_working_day(d("2024-10-12")));
+        assert_eq!(c.override_on(d("2024-10-12")), Some(DayKind::Workday));
+        assert!(!c.is_working_day(d("2024-10-07")));
+        assert!(!c.is_working_day(d("2024-10-13")));
+        // Friday 10-11 -> Saturday 10-12 is the next working day, not Monday 10-14.
+        assert_eq!(c.add_working_days(d("2024-10-11"), 1), d("2024-10-12"));
+        // Sunday 09-29 is a make-up day too, so it is day 1 after Friday 09-27.
+        assert_eq!(c.add_working_days(d("2024-09-27"), 1), d("2024-09-29"));
+    }
+
+    #[test]
+    fn zero_days_and_negative_spans() {
+        let c = cal();
+        assert_eq!(c.add_working_days(d("2024-10-01"), 0), d("2024-10-01"));
+        assert_eq!(c.working_days_between(d("2024-10-30"), d("2024-10-30")), 0);
+        // (10-28, 10-30] has two working days; reversed it is -2.
+        assert_eq!(c.working_days_between(d("2024-10-30"), d("2024-10-28")), -2);
+        assert_eq!(c.working_days_between(d("2024-10-28"), d("2024-10-30")), 2);
+    }
+
+    #[test]
+    fn unloaded_year_falls_back_to_monday_to_friday() {
+        let c = cal();
+        assert!(!c.is_loaded(2030));
+        // 2030-01-01 is a Tuesday; with no notice it is an ordinary working day.
+        assert!(c.is_working_day(d("2030-01-01")));
+        assert!(!c.is_working_day(d("2030-01-05")));
+        assert_eq!(c.working_days_in_year(2030), 261);
+        assert_eq!(c.add_working_days(d("2030-01-04"), 1), d("2030-01-07"));
+        assert_eq!(
+            c.unloaded_years_between(d("2026-12-01"), d("2030-02-01")),
+            vec![2027, 2028, 2029, 2030]
+        );
+        assert_eq!(
+            c.unloaded_years_between(d("2025-02-01"), d("2024-12-01")),
+            Vec::<i32>::new()
+        );
+        assert_eq!(
+            Calendar::empty().unloaded_years_between(d("2024-12-01"), d("2025-01-10")),
+            vec![2024, 2025]
+        );
+    }
+
+    #[test]
+    fn csv_errors_name_the_line() {
+        let err = Calendar::from_csv_str("date,kind\n2024-13-01,holiday\n").unwrap_err();
+        assert!(err.starts_with("line 2"), "{err}");
+        let err = Calendar::from_csv_str("date,kind\n2024-10-01,rest\n").unwrap_err();
+        assert!(err.contains("bad kind"), "{err}");
+    }
+}

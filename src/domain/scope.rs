@@ -1,0 +1,118 @@
+//! The scoping rule: which agencies' cases a user may see and act on.
+//! One function, used by every handler and every list query.
+
+use super::agency::Tree;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Clerk,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Clerk, Role::Supervisor, Role::Admin];
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Clerk => "clerk",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|r| r.code() == s.trim())
+    }
+    /// Clerks and supervisors belong to an agency; an administrator may not.
+    pub fn needs_agency(self) -> bool {
+        self != Role::Admin
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every agency (administrators).
+    All,
+    /// These agencies only, sorted; empty means none.
+    Agencies(Vec<i64>),
+}
+
+impl Scope {
+    pub fn contains(&self, agency: i64) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Agencies(ids) => ids.binary_search(&agency).is_ok(),
+        }
+    }
+    /// The agency ids to filter by, or None for "no filter".
+    pub fn ids(&self) -> Option<&[i64]> {
+        match self {
+            Scope::All => None,
+            Scope::Agencies(ids) => Some(ids),
+        }
+    }
+}
+
+/// A clerk works in their own agency; a supervisor in their agency and
+/// everything below it; an administrator everywhere. A clerk or supervisor
+/// without an agency sees nothing.
+pub fn scope(role: Role, agency: Option<i64>, tree: &Tree<i64>) -> Scope {
+    match (role, agency) {
+        (Role::Admin, _) => Scope::All,
+        (_, None) => Scope::Agencies(Vec::new()),
+        (Role::Clerk, Some(a)) => Scope::Agencies(vec![a]),
+        (Role::Supervisor, Some(a)) => {
+            let mut ids = tree.subtree(&a);
+            ids.sort_unstable();
+            Scope::Agencies(ids)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_as_a_table() {
+        // 1 city government; 2 and 3 its departments; 4 a district under 1; 5 under 4; 9 elsewhere.
+        let tree = Tree::new([
+            (1, None),
+            (2, Some(1)),
+            (3, Some(1)),
+            (4, Some(1)),
+            (5, Some(4)),
+            (9, None),
+        ]);
+        let cases: &[(Role, Option<i64>, i64, bool)] = &[
+            (Role::Clerk, Some(4), 4, true),
+            (Role::Clerk, Some(4), 5, false),
+            (Role::Clerk, Some(4), 1, false),
+            (Role::Clerk, Some(1), 2, false),
+            (Role::Clerk, None, 1, false),
+            (Role::Supervisor, Some(4), 4, true),
+            (Role::Supervisor, Some(4), 5, true),
+            (Role::Supervisor, Some(4), 1, false),
+            (Role::Supervisor, Some(4), 3, false),
+            (Role::Supervisor, Some(1), 5, true),
+            (Role::Supervisor, Some(1), 9, false),
+            (Role::Supervisor, None, 1, false),
+            (Role::Admin, None, 9, true),
+            (Role::Admin, Some(5), 1, true),
+        ];
+        for &(role, home, target, expected) in cases {
+            assert_eq!(
+                scope(role, home, &tree).contains(target),
+                expected,
+                "{role:?} of {home:?} acting on agency {target}"
+            );
+        }
+    }
+
+    #[test]
+    fn roles_parse() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.code()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+}

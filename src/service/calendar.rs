@@ -1,0 +1,79 @@
+//! Loading and correcting the official calendar.
+
+use super::Fail;
+use crate::db::audit::{self, Actor};
+use crate::db::calendar::DayRow;
+use crate::db::{self, DbConn};
+use crate::files;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub added: usize,
+    pub replaced: usize,
+}
+
+/// Loads overrides from a calendar CSV: all rows or none.
+pub fn import(
+    conn: &mut DbConn,
+    actor: &Actor,
+    file: &str,
+    bytes: &[u8],
+) -> Result<ImportSummary, Fail> {
+    let rows = files::calendar::parse(file, bytes)?;
+    db::write_tx(conn, |conn| {
+        let mut s = ImportSummary::default();
+        for r in &rows {
+            if db::calendar::put(conn, r)? {
+                s.replaced += 1;
+            } else {
+                s.added += 1;
+            }
+        }
+        audit::record(
+            conn,
+            actor,
+            "calendar.import",
+            file,
+            &format!("{} added, {} replaced", s.added, s.replaced),
+        )?;
+        after_change(conn)?;
+        Ok(s)
+    })
+}
+
+/// Sets one day's override (an admin's correction).
+pub fn put_day(conn: &mut DbConn, actor: &Actor, row: &DayRow) -> Result<(), Fail> {
+    db::write_tx(conn, |conn| {
+        let replaced = db::calendar::put(conn, row)?;
+        audit::record(
+            conn,
+            actor,
+            if replaced {
+                "calendar.change"
+            } else {
+                "calendar.add"
+            },
+            &row.day.to_string(),
+            &format!("{} {}", row.kind.as_str(), row.festival),
+        )?;
+        after_change(conn)?;
+        Ok(())
+    })
+}
+
+/// Removes a day's override: it follows the Monday-to-Friday rule again.
+pub fn remove_day(conn: &mut DbConn, actor: &Actor, day: chrono::NaiveDate) -> Result<(), Fail> {
+    db::write_tx(conn, |conn| {
+        if db::calendar::remove(conn, day)? == 0 {
+            return Err(Fail::NotFound);
+        }
+        audit::record(conn, actor, "calendar.remove", &day.to_string(), "")?;
+        after_change(conn)?;
+        Ok(())
+    })
+}
+
+/// Deadlines depend on the calendar: recompute what is stored for indexing.
+fn after_change(_conn: &mut DbConn) -> Result<(), Fail> {
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! Operations shared by the web pages and the command line: each checks its
+//! input with the domain rules, then writes in one transaction with its
+//! audit entry.
+
+pub mod agencies;
+pub mod bootstrap;
+pub mod calendar;
+pub mod users;
+
+use crate::files::ImportError;
+
+/// Why an operation was refused. Messages are catalogue keys so the web
+/// shows them beside the field in the user's language and the CLI in English.
+#[derive(Debug, thiserror::Error)]
+pub enum Fail {
+    #[error("{field}: {key}")]
+    Field {
+        field: &'static str,
+        key: &'static str,
+    },
+    #[error("{0}")]
+    Import(#[from] ImportError),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Db(#[from] diesel::result::Error),
+}
+
+impl Fail {
+    pub fn field(field: &'static str, key: &'static str) -> Fail {
+        Fail::Field { field, key }
+    }
+}
+
+impl From<Fail> for crate::error::AppError {
+    fn from(f: Fail) -> Self {
+        match f {
+            Fail::Db(e) => crate::error::AppError::Db(e),
+            Fail::NotFound => crate::error::AppError::NotFound,
+            Fail::Field { key, .. } => crate::error::AppError::BadRequest(key),
+            Fail::Import(e) => crate::error::AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+/// Trimmed text, or a field error when empty or longer than `max` characters.
+pub fn required(value: &str, field: &'static str, max: usize) -> Result<String, Fail> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Fail::field(field, "field-required"));
+    }
+    if v.chars().count() > max {
+        return Err(Fail::field(field, "field-too-long"));
+    }
+    Ok(v.to_string())
+}
+
+/// Trimmed optional text, refused when longer than `max` characters.
+pub fn optional(value: &str, field: &'static str, max: usize) -> Result<String, Fail> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        return Err(Fail::field(field, "field-too-long"));
+    }
+    Ok(v.to_string())
+}

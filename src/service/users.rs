@@ -1,0 +1,222 @@
+//! Accounts: creation, profile edits, password changes and resets,
+//! deactivation (accounts are never deleted: the history names them).
+
+use super::{Fail, optional, required};
+use crate::auth::{self, PasswordProblem};
+use crate::db::audit::{self, Actor};
+use crate::db::{self, DbConn, users::NewUser};
+use crate::domain::scope::Role;
+
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct UserInput {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub agency_id: String,
+}
+
+pub fn valid_username(u: &str) -> bool {
+    let n = u.chars().count();
+    (2..=32).contains(&n)
+        && u.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+fn password_fail(p: PasswordProblem) -> Fail {
+    match p {
+        PasswordProblem::TooShort => Fail::field("password", "password-too-short"),
+        PasswordProblem::SameAsUsername => Fail::field("password", "password-same-as-username"),
+    }
+}
+
+fn role_and_agency(
+    conn: &mut DbConn,
+    role: &str,
+    agency_id: &str,
+) -> Result<(Role, Option<i64>), Fail> {
+    let role = Role::parse(role).ok_or(Fail::field("role", "field-invalid-choice"))?;
+    let agency = match agency_id.trim() {
+        "" => None,
+        a => {
+            let id: i64 = a
+                .parse()
+                .map_err(|_| Fail::field("agency_id", "field-invalid-choice"))?;
+            db::agencies::find(conn, id)?
+                .ok_or(Fail::field("agency_id", "field-invalid-choice"))?;
+            Some(id)
+        }
+    };
+    if role.needs_agency() && agency.is_none() {
+        return Err(Fail::field("agency_id", "user-agency-required"));
+    }
+    Ok((role, agency))
+}
+
+/// Creates an account with the given password (None: a one-time password is
+/// generated, returned, and must be changed at first login).
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: &UserInput,
+    password: Option<&str>,
+) -> Result<(i64, Option<String>), Fail> {
+    let username = required(&input.username, "username", 32)?.to_lowercase();
+    if !valid_username(&username) {
+        return Err(Fail::field("username", "user-username-invalid"));
+    }
+    let display_name = match optional(&input.display_name, "display_name", 50)? {
+        d if d.is_empty() => username.clone(),
+        d => d,
+    };
+    let email = optional(&input.email, "email", 100)?;
+    if !email.is_empty() && !email.contains('@') {
+        return Err(Fail::field("email", "field-invalid-email"));
+    }
+    let (generated, must_change) = match password {
+        Some(p) => {
+            auth::check_new_password(&username, p).map_err(password_fail)?;
+            (None, false)
+        }
+        None => (Some(auth::one_time_password()), true),
+    };
+    let hash = auth::hash_password(password.or(generated.as_deref()).unwrap_or_default());
+    db::write_tx(conn, |conn| {
+        let (role, agency) = role_and_agency(conn, &input.role, &input.agency_id)?;
+        if db::users::find_by_username(conn, &username)?.is_some() {
+            return Err(Fail::field("username", "user-username-taken"));
+        }
+        let u = db::users::insert(
+            conn,
+            &NewUser {
+                username: &username,
+                display_name: &display_name,
+                email: &email,
+                password_hash: &hash,
+                role: role.code(),
+                agency_id: agency,
+                must_change_password: must_change,
+            },
+        )
+        .map_err(|e| {
+            if db::is_unique_violation(&e) {
+                Fail::field("username", "user-username-taken")
+            } else {
+                Fail::Db(e)
+            }
+        })?;
+        audit::record(conn, actor, "user.create", &u.username, role.code())?;
+        Ok((u.id, generated.clone()))
+    })
+}
+
+pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, input: &UserInput) -> Result<(), Fail> {
+    db::write_tx(conn, |conn| {
+        let before = db::users::find(conn, id)?.ok_or(Fail::NotFound)?;
+        let display_name = required(&input.display_name, "display_name", 50)?;
+        let email = optional(&input.email, "email", 100)?;
+        if !email.is_empty() && !email.contains('@') {
+            return Err(Fail::field("email", "field-invalid-email"));
+        }
+        let (role, agency) = role_and_agency(conn, &input.role, &input.agency_id)?;
+        if before.role == "admin" && role != Role::Admin && before.active && last_admin(conn)? {
+            return Err(Fail::field("role", "user-last-admin"));
+        }
+        db::users::update_profile(conn, id, &display_name, &email, role.code(), agency)?;
+        let mut changes = Vec::new();
+        if before.role != role.code() {
+            changes.push(format!("role {} -> {}", before.role, role.code()));
+        }
+        if before.agency_id != agency {
+            changes.push(format!("agency {:?} -> {:?}", before.agency_id, agency));
+        }
+        if before.display_name != display_name {
+            changes.push("display name".to_string());
+        }
+        if before.email != email {
+            changes.push("e-mail".to_string());
+        }
+        audit::record(
+            conn,
+            actor,
+            "user.update",
+            &before.username,
+            &changes.join("; "),
+        )?;
+        Ok(())
+    })
+}
+
+fn last_admin(conn: &mut DbConn) -> Result<bool, Fail> {
+    Ok(db::users::count_active_admins(conn)? <= 1)
+}
+
+/// The user changes their own password, proving the current one.
+pub fn change_own_password(
+    conn: &mut DbConn,
+    id: i64,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(), Fail> {
+    let user = db::users::find(conn, id)?.ok_or(Fail::NotFound)?;
+    if !auth::verify_password(current, Some(&user.password_hash)) {
+        return Err(Fail::field("current", "password-current-wrong"));
+    }
+    if new != confirm {
+        return Err(Fail::field("confirm", "password-mismatch"));
+    }
+    if new == current {
+        return Err(Fail::field("password", "password-unchanged"));
+    }
+    auth::check_new_password(&user.username, new).map_err(password_fail)?;
+    let hash = auth::hash_password(new);
+    db::write_tx(conn, |conn| {
+        db::users::set_password(conn, id, &hash, false)?;
+        let actor = Actor {
+            user_id: Some(id),
+            username: user.username.clone(),
+        };
+        audit::record(conn, &actor, "user.password_change", &user.username, "")?;
+        Ok(())
+    })
+}
+
+/// An administrator resets a password: a one-time password, changed at next login.
+pub fn reset_password(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<String, Fail> {
+    let password = auth::one_time_password();
+    let hash = auth::hash_password(&password);
+    db::write_tx(conn, |conn| {
+        let user = db::users::find(conn, id)?.ok_or(Fail::NotFound)?;
+        db::users::set_password(conn, id, &hash, true)?;
+        audit::record(conn, actor, "user.password_reset", &user.username, "")?;
+        Ok(password)
+    })
+}
+
+pub fn set_active(conn: &mut DbConn, actor: &Actor, id: i64, active: bool) -> Result<(), Fail> {
+    db::write_tx(conn, |conn| {
+        let user = db::users::find(conn, id)?.ok_or(Fail::NotFound)?;
+        if !active {
+            if Some(id) == actor.user_id {
+                return Err(Fail::field("active", "user-cannot-deactivate-self"));
+            }
+            if user.role == "admin" && user.active && last_admin(conn)? {
+                return Err(Fail::field("active", "user-last-admin"));
+            }
+        }
+        db::users::set_active(conn, id, active)?;
+        let action = if active {
+            "user.activate"
+        } else {
+            "user.deactivate"
+        };
+        audit::record(conn, actor, action, &user.username, "")?;
+        Ok(())
+    })
+}

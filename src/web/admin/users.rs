@@ -1,0 +1,273 @@
+//! Accounts: list, create (with a one-time password), edit role and agency,
+//! reset a password, deactivate and reactivate. Accounts are never deleted.
+
+use super::agencies::tree_order;
+use crate::db::{self, agencies::Agency, users::User};
+use crate::domain::scope::Role;
+use crate::error::AppError;
+use crate::service::{self, Fail, users::UserInput};
+use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
+use crate::web::page::{Ctx, FieldErrors, flash, html, html_status, redirect};
+use crate::web::session::CurrentUser;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+pub struct UserRow {
+    pub user: User,
+    pub agency: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct ListPage {
+    ctx: Ctx,
+    rows: Vec<UserRow>,
+}
+
+pub async fn list(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let (users, agencies) = state
+        .db(|c| Ok((db::users::all(c)?, db::agencies::all(c)?)))
+        .await?;
+    let rows = users
+        .into_iter()
+        .map(|u| UserRow {
+            agency: agencies
+                .iter()
+                .find(|a| Some(a.id) == u.agency_id)
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            user: u,
+        })
+        .collect();
+    html(&ListPage { ctx, rows })
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_form.html")]
+struct FormPage {
+    ctx: Ctx,
+    id: Option<i64>,
+    active: bool,
+    input: UserInput,
+    agencies: Vec<(Agency, usize)>,
+    roles: [Role; 3],
+    errors: FieldErrors,
+}
+
+async fn form_page(
+    ctx: Ctx,
+    state: &AppState,
+    id: Option<i64>,
+    active: bool,
+    input: UserInput,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let agencies = tree_order(state.db(|c| Ok(db::agencies::all(c)?)).await?);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    html_status(
+        status,
+        &FormPage {
+            ctx,
+            id,
+            active,
+            input,
+            agencies,
+            roles: Role::ALL,
+            errors,
+        },
+    )
+}
+
+pub async fn new_form(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let input = UserInput {
+        role: "clerk".into(),
+        ..Default::default()
+    };
+    form_page(ctx, &state, None, true, input, FieldErrors::default()).await
+}
+
+async fn load(state: &AppState, id: i64) -> Result<User, AppError> {
+    state
+        .db(move |c| db::users::find(c, id)?.ok_or(AppError::NotFound))
+        .await
+}
+
+pub async fn edit_form(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let u = load(&state, path.into_inner()).await?;
+    let input = UserInput {
+        username: u.username,
+        display_name: u.display_name,
+        email: u.email,
+        role: u.role,
+        agency_id: u.agency_id.map(|a| a.to_string()).unwrap_or_default(),
+    };
+    form_page(
+        ctx,
+        &state,
+        Some(u.id),
+        u.active,
+        input,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_password.html")]
+struct PasswordShown {
+    ctx: Ctx,
+    username: String,
+    password: String,
+    created: bool,
+}
+
+fn split<T>(r: Result<T, Fail>) -> Result<Result<T, (&'static str, &'static str)>, AppError> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(Fail::Field { field, key }) => Ok(Err((field, key))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(input): CsrfForm<UserInput>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let actor = user.actor();
+    let to_save = input.clone();
+    let result = state
+        .db(move |c| split(service::users::create(c, &actor, &to_save, None)))
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    match result {
+        Ok((_, password)) => html(&PasswordShown {
+            ctx,
+            username: input.username.trim().to_lowercase(),
+            password: password.unwrap_or_default(),
+            created: true,
+        }),
+        Err((field, key)) => {
+            let errors = FieldErrors::one(field, ctx.tr.t(key));
+            form_page(ctx, &state, None, true, input, errors).await
+        }
+    }
+}
+
+pub async fn update(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(input): CsrfForm<UserInput>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let id = path.into_inner();
+    let before = load(&state, id).await?;
+    let actor = user.actor();
+    let to_save = input.clone();
+    let result = state
+        .db(move |c| split(service::users::update(c, &actor, id, &to_save)))
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    match result {
+        Ok(()) => {
+            flash(
+                &req,
+                ctx.tr.ta("user-saved", &[("username", &before.username)]),
+            );
+            Ok(redirect("/admin/users"))
+        }
+        Err((field, key)) => {
+            let errors = FieldErrors::one(field, ctx.tr.t(key));
+            let input = UserInput {
+                username: before.username,
+                ..input
+            };
+            form_page(ctx, &state, Some(id), before.active, input, errors).await
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Empty {}
+
+pub async fn reset_password(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let id = path.into_inner();
+    let target = load(&state, id).await?;
+    let actor = user.actor();
+    let password = state
+        .db(move |c| Ok(service::users::reset_password(c, &actor, id)?))
+        .await?;
+    html(&PasswordShown {
+        ctx: Ctx::from_req(&req),
+        username: target.username,
+        password,
+        created: false,
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct ActiveForm {
+    active: String,
+}
+
+pub async fn set_active(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ActiveForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let id = path.into_inner();
+    let target = load(&state, id).await?;
+    let active = form.active == "true";
+    let actor = user.actor();
+    let result = state
+        .db(move |c| split(service::users::set_active(c, &actor, id, active)))
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    let message = match result {
+        Ok(()) if active => ctx
+            .tr
+            .ta("user-activated", &[("username", &target.username)]),
+        Ok(()) => ctx
+            .tr
+            .ta("user-deactivated", &[("username", &target.username)]),
+        Err((_, key)) => ctx.tr.t(key),
+    };
+    flash(&req, message);
+    Ok(redirect(&format!("/admin/users/{id}")))
+}

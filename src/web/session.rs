@@ -1,0 +1,122 @@
+//! The signed-in user, read from the session cookie and checked against the
+//! database on every request (deactivated accounts and reset passwords end
+//! sessions at once through the account's session epoch).
+
+use super::AppState;
+use crate::db::{self, audit::Actor};
+use crate::domain::agency::Tree;
+use crate::domain::scope::{self, Role, Scope};
+use crate::error::AppError;
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use chrono::Utc;
+use std::future::Future;
+use std::pin::Pin;
+
+/// Sessions end after this long without a request.
+pub const IDLE_SECONDS: i64 = 8 * 3600;
+
+const UID: &str = "uid";
+const EPOCH: &str = "epoch";
+const SEEN: &str = "seen";
+pub const ROLE: &str = "role";
+pub const NAME: &str = "name";
+
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub agency_id: Option<i64>,
+}
+
+impl CurrentUser {
+    pub fn require(&self, role: Role) -> Result<(), AppError> {
+        if self.role == role {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.id),
+            username: self.username.clone(),
+        }
+    }
+    pub fn scope(&self, tree: &Tree<i64>) -> Scope {
+        scope::scope(self.role, self.agency_id, tree)
+    }
+}
+
+/// Starts a fresh session for a user who has just proved who they are.
+pub fn begin(session: &Session, user: &db::users::User) -> Result<(), AppError> {
+    session.purge();
+    session.renew();
+    let put = |k: &str, v: serde_json::Value| {
+        session
+            .insert(k, v)
+            .map_err(|e| AppError::Internal(e.to_string()))
+    };
+    put(UID, user.id.into())?;
+    put(EPOCH, user.session_epoch.into())?;
+    put(SEEN, Utc::now().timestamp().into())?;
+    put(ROLE, user.role.clone().into())?;
+    put(NAME, user.display_name.clone().into())?;
+    Ok(())
+}
+
+/// Paths a user who must change their password may still open.
+fn allowed_before_password_change(path: &str) -> bool {
+    matches!(path, "/account/password" | "/logout") || path.starts_with("/static/")
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let session = req.get_session();
+            let get = |k: &str| session.get::<i64>(k).ok().flatten();
+            let (Some(uid), Some(epoch), Some(seen)) = (get(UID), get(EPOCH), get(SEEN)) else {
+                return Err(AppError::LoginRequired);
+            };
+            let now = Utc::now().timestamp();
+            if now - seen > IDLE_SECONDS {
+                session.purge();
+                return Err(AppError::LoginRequired);
+            }
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| AppError::Internal("no state".into()))?
+                .clone();
+            let user = state.db(move |c| Ok(db::users::find(c, uid)?)).await?;
+            let Some(user) = user.filter(|u| u.active && i64::from(u.session_epoch) == epoch)
+            else {
+                session.purge();
+                return Err(AppError::LoginRequired);
+            };
+            // Refresh the idle timer at most once a minute to spare cookie writes.
+            if now - seen > 60 {
+                let _ = session.insert(SEEN, now);
+            }
+            if user.must_change_password && !allowed_before_password_change(req.path()) {
+                return Err(AppError::PasswordChangeRequired);
+            }
+            Ok(CurrentUser {
+                id: user.id,
+                username: user.username,
+                display_name: user.display_name,
+                role: Role::parse(&user.role).ok_or(AppError::Forbidden)?,
+                agency_id: user.agency_id,
+            })
+        })
+    }
+}
