@@ -64,10 +64,10 @@ pub async fn login(
         .unwrap_or_default();
     let account_key = format!("u:{username}");
     let address_key = format!("a:{address}");
-    let throttle = &state.login_throttle;
-    let locked = throttle
+    let locked = state
+        .login_accounts
         .locked(&account_key)
-        .or_else(|| throttle.locked(&address_key));
+        .or_else(|| state.login_addresses.locked(&address_key));
     if let Some(wait) = locked {
         let name = username.clone();
         state
@@ -113,8 +113,8 @@ pub async fn login(
         })
         .await?;
     let Some(user) = user else {
-        throttle.fail(&account_key);
-        throttle.fail(&address_key);
+        state.login_accounts.fail(&account_key);
+        state.login_addresses.fail(&address_key);
         let ctx = Ctx::from_req(&req);
         let error = Some(ctx.tr.t("login-failed"));
         return html_status(
@@ -126,7 +126,7 @@ pub async fn login(
             },
         );
     };
-    throttle.clear(&account_key);
+    state.login_accounts.clear(&account_key);
     session::begin(&session, &user)?;
     Ok(redirect(if user.must_change_password {
         "/account/password"

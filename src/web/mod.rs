@@ -27,15 +27,20 @@ use std::time::Duration;
 
 pub struct AppState {
     pub pool: Pool,
-    pub login_throttle: Throttle,
+    /// Failed logins per account.
+    pub login_accounts: Throttle,
+    /// Failed logins per client address; higher, since an office may share one address.
+    pub login_addresses: Throttle,
 }
 
 impl AppState {
     pub fn new(pool: Pool) -> AppState {
         AppState {
             pool,
-            // Five failures in 15 minutes lock the account (or the address) for 15 minutes.
-            login_throttle: Throttle::new(5, Duration::from_secs(900), Duration::from_secs(900)),
+            // Five failures in 15 minutes lock the account for 15 minutes;
+            // twenty lock the address.
+            login_accounts: Throttle::new(5, Duration::from_secs(900), Duration::from_secs(900)),
+            login_addresses: Throttle::new(20, Duration::from_secs(900), Duration::from_secs(900)),
         }
     }
 

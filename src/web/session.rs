@@ -56,7 +56,8 @@ impl CurrentUser {
 
 /// Starts a fresh session for a user who has just proved who they are.
 pub fn begin(session: &Session, user: &db::users::User) -> Result<(), AppError> {
-    session.purge();
+    // Clear, not purge: a purged session cannot be written to again.
+    session.clear();
     session.renew();
     let put = |k: &str, v: serde_json::Value| {
         session

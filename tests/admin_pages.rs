@@ -1,0 +1,314 @@
+//! The office's administration pages: agencies, users, the calendar, the audit log.
+
+mod common;
+use common::TestApp;
+use gongkai::db;
+
+both_backends!(
+    agencies_tree_create_edit_move,
+    agency_cycle_and_duplicate_code_are_refused,
+    agency_csv_import_all_or_nothing,
+    calendar_year_grid_and_corrections,
+    audit_log_is_filterable,
+);
+
+fn id_of(app: &TestApp, code: &str) -> i64 {
+    app.with_conn(|c| db::agencies::find_by_code(c, code).unwrap().unwrap().id)
+}
+
+async fn agencies_tree_create_edit_move(app: TestApp) {
+    let b = app.signed_in("boss", "admin", None).await;
+    b.get("/").await.assert_contains("尚未建立机关");
+    let r = b
+        .submit(
+            "/admin/agencies/new",
+            "/admin/agencies/new",
+            &[
+                ("code", "CZ"),
+                ("name", "常州市人民政府"),
+                ("kind", "government"),
+                ("parent_id", ""),
+                ("review_body", "江苏省人民政府"),
+            ],
+        )
+        .await;
+    r.assert_redirect("/admin/agencies");
+    let cz = id_of(&app, "CZ").to_string();
+    for (code, name) in [
+        ("CZ-GTJ", "常州市国土资源局"),
+        ("CZ-XB", "常州市新北区人民政府"),
+    ] {
+        let kind = if code == "CZ-XB" {
+            "government"
+        } else {
+            "department"
+        };
+        b.submit(
+            "/admin/agencies/new",
+            "/admin/agencies/new",
+            &[
+                ("code", code),
+                ("name", name),
+                ("kind", kind),
+                ("parent_id", &cz),
+            ],
+        )
+        .await
+        .assert_redirect("/admin/agencies");
+    }
+    let xb = id_of(&app, "CZ-XB").to_string();
+    b.submit(
+        "/admin/agencies/new",
+        "/admin/agencies/new",
+        &[
+            ("code", "CZ-XB-WJ"),
+            ("name", "新北区魏村街道办事处"),
+            ("kind", "other"),
+            ("parent_id", &cz),
+        ],
+    )
+    .await
+    .assert_redirect("/admin/agencies");
+    // Move the street office under the district.
+    let wj = id_of(&app, "CZ-XB-WJ");
+    let page = format!("/admin/agencies/{wj}");
+    b.submit(
+        &page,
+        &page,
+        &[
+            ("code", "CZ-XB-WJ"),
+            ("name", "新北区魏村街道办事处"),
+            ("short_name", "魏村街道"),
+            ("kind", "other"),
+            ("parent_id", &xb),
+            ("doc_prefix", "常新魏"),
+            ("doc_pattern", "{prefix}{type}〔{year}〕{serial}号"),
+        ],
+    )
+    .await
+    .assert_redirect("/admin/agencies");
+    let list = b.get("/admin/agencies").await;
+    list.assert_ok().assert_contains("已保存");
+    let names = list.texts("table.tree td:first-child");
+    assert_eq!(
+        names,
+        vec![
+            "常州市人民政府",
+            "常州市国土资源局",
+            "常州市新北区人民政府",
+            "新北区魏村街道办事处"
+        ]
+    );
+    assert_eq!(list.texts("td.depth-2"), vec!["新北区魏村街道办事处"]);
+    let moved = app.with_conn(|c| db::agencies::find(c, wj).unwrap().unwrap());
+    assert_eq!(moved.parent_id, Some(id_of(&app, "CZ-XB")));
+    assert_eq!(moved.short_name, "魏村街道");
+    assert_eq!(moved.doc_prefix, "常新魏");
+}
+
+async fn agency_cycle_and_duplicate_code_are_refused(app: TestApp) {
+    app.agency("CZ", "常州市人民政府", "government", None);
+    app.agency("CZ-XB", "新北区人民政府", "government", Some("CZ"));
+    app.agency("CZ-XB-WJ", "魏村街道", "other", Some("CZ-XB"));
+    let b = app.signed_in("boss", "admin", None).await;
+    let cz = id_of(&app, "CZ");
+    let wj = id_of(&app, "CZ-XB-WJ").to_string();
+    let page = format!("/admin/agencies/{cz}");
+    // The form does not offer the agency's own subtree as a parent...
+    let form = b.get(&page).await;
+    form.assert_ok()
+        .assert_lacks(&format!("<option value=\"{wj}\""));
+    // ...and a forged choice is refused with a message.
+    let r = b
+        .submit(
+            &page,
+            &page,
+            &[
+                ("code", "CZ"),
+                ("name", "常州市人民政府"),
+                ("kind", "government"),
+                ("parent_id", &wj),
+            ],
+        )
+        .await;
+    r.assert_status(400)
+        .assert_contains("不能将机关移到其自身或其下级机关之下");
+    let r = b
+        .submit(
+            "/admin/agencies/new",
+            "/admin/agencies/new",
+            &[("code", "CZ-XB"), ("name", "重复"), ("kind", "other")],
+        )
+        .await;
+    r.assert_status(400)
+        .assert_contains("该代码已被其他机关使用")
+        .assert_contains("重复");
+    let r = b
+        .submit(
+            "/admin/agencies/new",
+            "/admin/agencies/new",
+            &[("code", "NEW"), ("name", ""), ("kind", "other")],
+        )
+        .await;
+    r.assert_status(400).assert_contains("此项必填");
+    assert_eq!(app.with_conn(|c| db::agencies::count(c).unwrap()), 3);
+    assert_eq!(
+        app.with_conn(|c| db::agencies::find(c, cz).unwrap().unwrap().parent_id),
+        None
+    );
+}
+
+async fn agency_csv_import_all_or_nothing(app: TestApp) {
+    let b = app.signed_in("boss", "admin", None).await;
+    let bad = "code,name,kind,parent_code\nCZ,常州市人民政府,government,\nCZ-GTJ,常州市国土资源局,department,CZ\nCZ-X,某局,bureau,CZ\n";
+    let r = b
+        .submit("/admin/agencies", "/admin/agencies/import", &[("csv", bad)])
+        .await;
+    r.assert_status(400)
+        .assert_contains("row 4, column kind")
+        .assert_contains("bureau");
+    assert_eq!(app.with_conn(|c| db::agencies::count(c).unwrap()), 0);
+    let cycle = "code,name,kind,parent_code\nA,甲,government,B\nB,乙,government,A\n";
+    b.submit(
+        "/admin/agencies",
+        "/admin/agencies/import",
+        &[("csv", cycle)],
+    )
+    .await
+    .assert_status(400)
+    .assert_contains("cycle");
+    let good = "code,name,kind,parent_code,short_name\nCZ-GTJ,常州市国土资源局,department,CZ,市国土局\nCZ,常州市人民政府,government,,\n";
+    b.submit(
+        "/admin/agencies",
+        "/admin/agencies/import",
+        &[("csv", good)],
+    )
+    .await
+    .assert_redirect("/admin/agencies");
+    b.get("/admin/agencies")
+        .await
+        .assert_contains("新建 2 个，更新 0 个");
+    let gtj = app.with_conn(|c| db::agencies::find_by_code(c, "CZ-GTJ").unwrap().unwrap());
+    assert_eq!(gtj.parent_id, Some(id_of(&app, "CZ")));
+    assert_eq!(gtj.short_name, "市国土局");
+}
+
+async fn calendar_year_grid_and_corrections(app: TestApp) {
+    let b = app.signed_in("boss", "admin", None).await;
+    let page = b.get("/admin/calendar?year=2024").await;
+    page.assert_ok().assert_contains("本年共 251 个工作日");
+    // 2024-10-12 (Saturday) is a make-up workday; 2024-10-01 a holiday.
+    page.assert_contains("class=\"day makeup\" title=\"2024-10-12");
+    page.assert_contains("class=\"day holiday\" title=\"2024-10-01");
+    b.get("/admin/calendar?year=2027")
+        .await
+        .assert_contains("2027 年的节假日安排尚未载入");
+    // Add a holiday on a weekday, then remove it again.
+    b.submit(
+        "/admin/calendar?year=2024",
+        "/admin/calendar/day",
+        &[
+            ("date", "2024-10-08"),
+            ("kind", "holiday"),
+            ("festival", "测试"),
+        ],
+    )
+    .await
+    .assert_redirect("/admin/calendar?year=2024");
+    b.get("/admin/calendar?year=2024")
+        .await
+        .assert_contains("本年共 250 个工作日");
+    b.submit(
+        "/admin/calendar?year=2024",
+        "/admin/calendar/day",
+        &[("date", "2024-10-08"), ("kind", "normal")],
+    )
+    .await
+    .assert_redirect("/admin/calendar?year=2024");
+    b.get("/admin/calendar?year=2024")
+        .await
+        .assert_contains("本年共 251 个工作日");
+    // Bad input is explained and changes nothing.
+    b.submit(
+        "/admin/calendar",
+        "/admin/calendar/day",
+        &[("date", "2024-02-30"), ("kind", "holiday")],
+    )
+    .await
+    .assert_status(400)
+    .assert_contains("YYYY-MM-DD");
+    b.submit(
+        "/admin/calendar",
+        "/admin/calendar/day",
+        &[("date", "2024-10-09"), ("kind", "workday")],
+    )
+    .await
+    .assert_status(400)
+    .assert_contains("只能是周六或周日");
+    let r = b
+        .submit(
+            "/admin/calendar",
+            "/admin/calendar/import",
+            &[("csv", "date,kind\n2027-01-01,holiday\n2027-13-01,holiday\n")],
+        )
+        .await;
+    r.assert_status(400).assert_contains("row 3, column date");
+    b.get("/admin/calendar?year=2027")
+        .await
+        .assert_contains("尚未载入");
+    b.submit(
+        "/admin/calendar",
+        "/admin/calendar/import",
+        &[("csv", "date,kind,festival\n2027-01-01,holiday,元旦\n")],
+    )
+    .await
+    .assert_redirect("/admin/calendar");
+    b.get("/admin/calendar?year=2027")
+        .await
+        .assert_lacks("尚未载入");
+    let audit = app.with_conn(|c| db::audit::actions(c).unwrap());
+    assert!(audit.contains(&"calendar.add".to_string()));
+    assert!(audit.contains(&"calendar.remove".to_string()));
+    assert!(audit.contains(&"calendar.import".to_string()));
+}
+
+async fn audit_log_is_filterable(app: TestApp) {
+    app.user("boss", "admin", None);
+    let stranger = app.browser();
+    stranger
+        .login("boss", "not the password")
+        .await
+        .assert_status(401);
+    let b = app.browser();
+    b.login("boss", common::PASSWORD).await.assert_redirect("/");
+    b.submit(
+        "/admin/agencies/new",
+        "/admin/agencies/new",
+        &[
+            ("code", "SQ"),
+            ("name", "宿迁市人民政府"),
+            ("kind", "government"),
+        ],
+    )
+    .await
+    .assert_redirect("/admin/agencies");
+    let all = b.get("/admin/audit").await;
+    all.assert_ok()
+        .assert_contains("login.failure")
+        .assert_contains("agency.create")
+        .assert_contains("宿迁市人民政府");
+    let failures = b.get("/admin/audit?action=login.failure").await;
+    failures
+        .assert_ok()
+        .assert_contains("共 1 条")
+        .assert_lacks("<code>agency.create</code>");
+    let by_user = b.get("/admin/audit?user=boss&action=agency.create").await;
+    by_user.assert_contains("共 1 条");
+    b.get("/admin/audit?from=2020-01-01&to=2020-12-31")
+        .await
+        .assert_contains("共 0 条");
+    b.get("/admin/audit?from=yesterday")
+        .await
+        .assert_ok()
+        .assert_contains("YYYY-MM-DD");
+}

@@ -1,0 +1,387 @@
+//! The integration harness: every test runs once on SQLite (a temporary file)
+//! and once on PostgreSQL (a fresh database, dropped afterwards) when
+//! GONGKAI_TEST_POSTGRES_URL names a server. Tests drive the application over
+//! real HTTP with a cookie jar and the CSRF tokens the pages carry.
+#![allow(dead_code)]
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use gongkai::config::WebConfig;
+use gongkai::db::{self, DbConn, audit::Actor};
+use gongkai::service;
+use std::net::TcpListener;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named `async fn(TestApp)` on both backends, as `NAME::sqlite`
+/// and `NAME::postgres`.
+#[macro_export]
+#[allow(clippy::crate_in_macro_def)] // the test crate that calls it holds `common`
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = crate::common::TestApp::spawn(crate::common::Backend::Sqlite)
+                    .await
+                    .expect("SQLite is always available");
+                super::$name(app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match crate::common::TestApp::spawn(crate::common::Backend::Postgres).await {
+                    Some(app) => super::$name(app).await,
+                    None => eprintln!("PostgreSQL run skipped: GONGKAI_TEST_POSTGRES_URL is not set"),
+                }
+            }
+        }
+    )*};
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A database made for one test; dropped with it.
+pub struct TestDb {
+    pub url: String,
+    pub backend: Backend,
+    _dir: Option<tempfile::TempDir>,
+    pg_admin: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                Some(TestDb {
+                    url,
+                    backend,
+                    _dir: Some(dir),
+                    pg_admin: None,
+                })
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var("GONGKAI_TEST_POSTGRES_URL").ok()?;
+                let name = format!("gongkai_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = diesel::PgConnection::establish(&admin_url)
+                    .expect("GONGKAI_TEST_POSTGRES_URL must name a reachable server");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create the test database");
+                let mut url = url::Url::parse(&admin_url).expect("a URL");
+                url.set_path(&format!("/{name}"));
+                Some(TestDb {
+                    url: url.to_string(),
+                    backend,
+                    _dir: None,
+                    pg_admin: Some((admin_url, name)),
+                })
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = &self.pg_admin
+            && let Ok(mut c) = diesel::PgConnection::establish(admin_url)
+        {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: db::Pool,
+    pub db: TestDb,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let db = TestDb::new(backend)?;
+        let pool = db::open_pool(&db.url, 4).expect("open the test database");
+        {
+            let mut c = pool.get().unwrap();
+            db::run_migrations(&mut c).expect("migrations apply");
+            service::bootstrap::ensure(&mut c).expect("bootstrap");
+        }
+        let mut c = pool.get().unwrap();
+        let key = gongkai::web::session_key(&mut c, None).unwrap();
+        drop(c);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = actix_web::web::Data::new(gongkai::web::AppState::new(pool.clone()));
+        let config = WebConfig {
+            bind: String::new(),
+            secret_key: None,
+            cookie_secure: false,
+            workers: 2,
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = gongkai::web::build_server(listener, state, key, &config).unwrap();
+                tx.send(server.handle()).unwrap();
+                let _ = server.await;
+            })
+        });
+        let handle = rx.recv().unwrap();
+        Some(TestApp {
+            base,
+            pool,
+            db,
+            handle,
+        })
+    }
+
+    pub fn conn(&self) -> db::PooledConn {
+        self.pool.get().unwrap()
+    }
+
+    /// A new browser with an empty cookie jar.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.base.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+        }
+    }
+
+    /// Creates an agency directly (setup, not the thing under test).
+    pub fn agency(&self, code: &str, name: &str, kind: &str, parent: Option<&str>) -> i64 {
+        let mut c = self.conn();
+        let parent_id = parent.map(|p| {
+            db::agencies::find_by_code(&mut c, p)
+                .unwrap()
+                .unwrap()
+                .id
+                .to_string()
+        });
+        let input = service::agencies::AgencyInput {
+            code: code.into(),
+            name: name.into(),
+            kind: kind.into(),
+            parent_id: parent_id.unwrap_or_default(),
+            review_body: format!("{name}的上级人民政府"),
+            doc_prefix: code.replace('-', ""),
+            ..Default::default()
+        };
+        service::agencies::create(&mut c, &Actor::system(), &input).unwrap()
+    }
+
+    /// Creates an account with the test password directly.
+    pub fn user(&self, username: &str, role: &str, agency: Option<&str>) -> i64 {
+        let mut c = self.conn();
+        let agency_id = agency
+            .map(|a| {
+                db::agencies::find_by_code(&mut c, a)
+                    .unwrap()
+                    .unwrap()
+                    .id
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let input = service::users::UserInput {
+            username: username.into(),
+            display_name: username.into(),
+            role: role.into(),
+            agency_id,
+            ..Default::default()
+        };
+        service::users::create(&mut c, &Actor::system(), &input, Some(PASSWORD))
+            .unwrap()
+            .0
+    }
+
+    /// A browser signed in as a new account of this role.
+    pub async fn signed_in(&self, username: &str, role: &str, agency: Option<&str>) -> Browser {
+        self.user(username, role, agency);
+        let b = self.browser();
+        b.login(username, PASSWORD).await.assert_redirect("/");
+        b
+    }
+
+    pub fn with_conn<T>(&self, f: impl FnOnce(&mut DbConn) -> T) -> T {
+        f(&mut self.conn())
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+    }
+}
+
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Page {
+    pub fn assert_ok(&self) -> &Page {
+        assert_eq!(
+            self.status, 200,
+            "expected 200, got {}: {}",
+            self.status, self.body
+        );
+        self
+    }
+    pub fn assert_status(&self, status: u16) -> &Page {
+        assert_eq!(
+            self.status, status,
+            "expected {status}, got {}: {}",
+            self.status, self.body
+        );
+        self
+    }
+    pub fn assert_redirect(&self, to: &str) -> &Page {
+        assert_eq!(
+            self.status, 303,
+            "expected a redirect to {to}, got {}: {}",
+            self.status, self.body
+        );
+        assert_eq!(self.location.as_deref(), Some(to));
+        self
+    }
+    pub fn assert_contains(&self, text: &str) -> &Page {
+        assert!(
+            self.body.contains(text),
+            "page lacks {text:?}:\n{}",
+            self.body
+        );
+        self
+    }
+    pub fn assert_lacks(&self, text: &str) -> &Page {
+        assert!(
+            !self.body.contains(text),
+            "page should not contain {text:?}:\n{}",
+            self.body
+        );
+        self
+    }
+    /// The CSRF token of the first form on the page.
+    pub fn csrf(&self) -> String {
+        let doc = scraper::Html::parse_document(&self.body);
+        let sel = scraper::Selector::parse("input[name=csrf_token]").unwrap();
+        doc.select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value"))
+            .expect("the page has a form with a CSRF token")
+            .to_string()
+    }
+    /// Text of the elements matching a CSS selector.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let doc = scraper::Html::parse_document(&self.body);
+        let sel = scraper::Selector::parse(selector).unwrap();
+        doc.select(&sel)
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    }
+}
+
+impl Browser {
+    async fn page(resp: reqwest::Response) -> Page {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let location = headers
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string);
+        Page {
+            status,
+            body: resp.text().await.unwrap(),
+            location,
+            headers,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Self::page(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Posts fields exactly as given (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        Self::page(resp).await
+    }
+
+    /// Opens `page`, takes its CSRF token and posts `fields` to `action`,
+    /// as a browser submitting that page's form does.
+    pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let form_page = self.get(page).await;
+        form_page.assert_ok();
+        let token = form_page.csrf();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(action, &all).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Page {
+        self.submit(
+            "/login",
+            "/login",
+            &[("username", username), ("password", password)],
+        )
+        .await
+    }
+}
+
+/// Runs the built `gongkai` binary against a database; returns (status, stdout, stderr).
+pub fn cli(db_url: &str, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .arg("--database-url")
+        .arg(db_url)
+        .args(args)
+        .env("GONGKAI_LOG", "warn")
+        .env_remove("GONGKAI_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
