@@ -4,6 +4,7 @@
 pub mod agencies;
 pub mod audit;
 pub mod calendar;
+pub mod cases;
 pub mod schema;
 pub mod settings;
 pub mod users;

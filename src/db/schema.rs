@@ -67,4 +67,121 @@ diesel::table! {
 
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(audit_log -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(agencies, users, calendar_days, settings, audit_log);
+
+diesel::table! {
+    topics (id) {
+        id -> BigInt,
+        name -> Text,
+        position -> Integer,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    requesters (id) {
+        id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        id_type -> Text,
+        id_number -> Text,
+        credit_code -> Text,
+        phone -> Text,
+        email -> Text,
+        address -> Text,
+        name_lower -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> BigInt,
+        tracking_no -> Text,
+        agency_id -> BigInt,
+        year -> Integer,
+        seq -> Integer,
+        requester_id -> BigInt,
+        requester_kind -> Text,
+        requester_name -> Text,
+        channel -> Text,
+        letter_signed -> Bool,
+        arrived_at -> Timestamp,
+        confirmed_on -> Nullable<Date>,
+        received_on -> Date,
+        subject -> Text,
+        delivery_form -> Text,
+        topic -> Text,
+        assigned_to -> Nullable<BigInt>,
+        status -> Text,
+        clock -> Text,
+        due_on -> Nullable<Date>,
+        extended -> Bool,
+        extension_pending -> Bool,
+        outcome -> Nullable<Text>,
+        closed_on -> Nullable<Date>,
+        late -> Bool,
+        search -> Text,
+        public_code -> Text,
+        intake_token -> Nullable<Text>,
+        version -> Integer,
+        updated_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        at -> Timestamp,
+        user_id -> Nullable<BigInt>,
+        kind -> Text,
+        on_date -> Nullable<Date>,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    letters (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        kind -> Text,
+        doc_number -> Nullable<Text>,
+        year -> Integer,
+        serial -> Nullable<Integer>,
+        title -> Text,
+        body -> Text,
+        issued_on -> Date,
+        issued_at -> Timestamp,
+        issued_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    counters (agency_id, year, name) {
+        agency_id -> BigInt,
+        year -> Integer,
+        name -> Text,
+        value -> Integer,
+    }
+}
+
+diesel::joinable!(cases -> agencies (agency_id));
+diesel::joinable!(cases -> requesters (requester_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(letters -> cases (case_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies,
+    users,
+    calendar_days,
+    settings,
+    audit_log,
+    topics,
+    requesters,
+    cases,
+    case_events,
+    letters,
+    counters
+);

@@ -2,6 +2,8 @@
 
 pub mod agency;
 pub mod calendar;
+pub mod case;
 pub mod deadline;
+pub mod letters;
 pub mod outcome;
 pub mod scope;

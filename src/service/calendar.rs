@@ -36,7 +36,9 @@ pub fn import(
             file,
             &format!("{} added, {} replaced", s.added, s.replaced),
         )?;
-        after_change(conn)?;
+        if let Some(first) = rows.iter().map(|r| r.day).min() {
+            after_change(conn, first)?;
+        }
         Ok(s)
     })
 }
@@ -56,7 +58,7 @@ pub fn put_day(conn: &mut DbConn, actor: &Actor, row: &DayRow) -> Result<(), Fai
             &row.day.to_string(),
             &format!("{} {}", row.kind.as_str(), row.festival),
         )?;
-        after_change(conn)?;
+        after_change(conn, row.day)?;
         Ok(())
     })
 }
@@ -68,12 +70,23 @@ pub fn remove_day(conn: &mut DbConn, actor: &Actor, day: chrono::NaiveDate) -> R
             return Err(Fail::NotFound);
         }
         audit::record(conn, actor, "calendar.remove", &day.to_string(), "")?;
-        after_change(conn)?;
+        after_change(conn, day)?;
         Ok(())
     })
 }
 
 /// Deadlines depend on the calendar: recompute what is stored for indexing.
-fn after_change(_conn: &mut DbConn) -> Result<(), Fail> {
+fn after_change(conn: &mut DbConn, changed_from: chrono::NaiveDate) -> Result<(), Fail> {
+    let calendar = db::calendar::load(conn)?;
+    let settings = crate::domain::deadline::Settings::default();
+    let clock = super::cases::Clock {
+        calendar: &calendar,
+        settings: &settings,
+        today: super::cases::today_in_china(),
+    };
+    let n = super::cases::refresh_after_calendar_change(conn, changed_from, &clock)?;
+    if n > 0 {
+        log::info!("calendar changed from {changed_from}: recomputed {n} case deadline(s)");
+    }
     Ok(())
 }

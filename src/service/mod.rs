@@ -5,6 +5,8 @@
 pub mod agencies;
 pub mod bootstrap;
 pub mod calendar;
+pub mod cases;
+pub mod letters;
 pub mod users;
 
 use crate::files::ImportError;
@@ -20,6 +22,20 @@ pub enum Fail {
     },
     #[error("{0}")]
     Import(#[from] ImportError),
+    /// Several fields at once: (field, catalogue key).
+    #[error("invalid input: {0:?}")]
+    Fields(Vec<(&'static str, &'static str)>),
+    /// The action is not allowed in the case's state; the key says why.
+    #[error("refused: {0}")]
+    Refused(&'static str),
+    /// Someone changed the record since the form was opened.
+    #[error("changed meanwhile")]
+    Conflict {
+        by: Option<i64>,
+        at: chrono::NaiveDateTime,
+    },
+    #[error("forbidden")]
+    Forbidden,
     #[error("not found")]
     NotFound,
     #[error("{0}")]
@@ -37,6 +53,12 @@ impl From<Fail> for crate::error::AppError {
         match f {
             Fail::Db(e) => crate::error::AppError::Db(e),
             Fail::NotFound => crate::error::AppError::NotFound,
+            Fail::Forbidden => crate::error::AppError::Forbidden,
+            Fail::Refused(key) => crate::error::AppError::BadRequest(key),
+            Fail::Fields(v) => crate::error::AppError::BadRequest(
+                v.first().map(|f| f.1).unwrap_or("error-bad-form"),
+            ),
+            Fail::Conflict { .. } => crate::error::AppError::BadRequest("case-conflict"),
             Fail::Field { key, .. } => crate::error::AppError::BadRequest(key),
             Fail::Import(e) => crate::error::AppError::Internal(e.to_string()),
         }

@@ -4,9 +4,13 @@
 pub mod account;
 pub mod admin;
 pub mod assets;
+pub mod cases;
+pub mod chart;
 pub mod csrf;
+pub mod dashboard;
 pub mod errors;
 pub mod home;
+pub mod lists;
 pub mod page;
 pub mod session;
 
@@ -27,6 +31,8 @@ use std::time::Duration;
 
 pub struct AppState {
     pub pool: Pool,
+    /// A fixed "today" for tests; None in production (the date in China).
+    pub today_override: Option<chrono::NaiveDate>,
     /// Failed logins per account.
     pub login_accounts: Throttle,
     /// Failed logins per client address; higher, since an office may share one address.
@@ -37,11 +43,17 @@ impl AppState {
     pub fn new(pool: Pool) -> AppState {
         AppState {
             pool,
+            today_override: None,
             // Five failures in 15 minutes lock the account for 15 minutes;
             // twenty lock the address.
             login_accounts: Throttle::new(5, Duration::from_secs(900), Duration::from_secs(900)),
             login_addresses: Throttle::new(20, Duration::from_secs(900), Duration::from_secs(900)),
         }
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.today_override
+            .unwrap_or_else(crate::service::cases::today_in_china)
     }
 
     /// Runs database work on the blocking thread pool.
@@ -107,6 +119,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/account/password",
             web::post().to(account::change_password),
         )
+        .route("/cases", web::get().to(lists::list))
+        .route("/cases/mine", web::get().to(lists::mine))
+        .route("/cases/new", web::get().to(cases::new_form))
+        .route("/cases/new", web::post().to(cases::create))
+        .route("/cases/{id}", web::get().to(cases::show))
+        .route("/cases/{id}/act/{action}", web::post().to(cases::act))
+        .route("/cases/{id}/letters", web::post().to(cases::issue_letter))
+        .route(
+            "/cases/{id}/letters/{letter}",
+            web::get().to(cases::show_letter),
+        )
+        .route("/dashboard", web::get().to(dashboard::show))
         .configure(admin::routes)
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(AppError::NotFound)

@@ -103,6 +103,10 @@ impl FieldErrors {
         e.0.insert(field, text);
         e
     }
+    /// Adds a message; the first one for a field wins.
+    pub fn add(&mut self, field: &'static str, text: String) {
+        self.0.entry(field).or_insert(text);
+    }
     pub fn get(&self, field: &str) -> Option<&String> {
         self.0.get(field)
     }

@@ -1,0 +1,594 @@
+//! Case queries: requesters, cases, their events and letters, numbering
+//! counters, topics, and the list and dashboard queries.
+
+use super::schema::{case_events, cases, counters, letters, requesters, topics, users};
+use super::{DbConn, now};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = requesters)]
+pub struct Requester {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub id_type: String,
+    pub id_number: String,
+    pub credit_code: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RequesterFields {
+    pub kind: String,
+    pub name: String,
+    pub id_type: String,
+    pub id_number: String,
+    pub credit_code: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+}
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = cases)]
+pub struct Case {
+    pub id: i64,
+    pub tracking_no: String,
+    pub agency_id: i64,
+    pub year: i32,
+    pub seq: i32,
+    pub requester_id: i64,
+    pub requester_kind: String,
+    pub requester_name: String,
+    pub channel: String,
+    pub letter_signed: bool,
+    pub arrived_at: NaiveDateTime,
+    pub confirmed_on: Option<NaiveDate>,
+    pub received_on: NaiveDate,
+    pub subject: String,
+    pub delivery_form: String,
+    pub topic: String,
+    pub assigned_to: Option<i64>,
+    pub status: String,
+    pub clock: String,
+    pub due_on: Option<NaiveDate>,
+    pub extended: bool,
+    pub extension_pending: bool,
+    pub outcome: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    pub late: bool,
+    pub public_code: String,
+    pub version: i32,
+    pub updated_by: Option<i64>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub struct NewCase<'a> {
+    pub tracking_no: &'a str,
+    pub agency_id: i64,
+    pub year: i32,
+    pub seq: i32,
+    pub requester: &'a Requester,
+    pub channel: &'a str,
+    pub letter_signed: bool,
+    pub arrived_at: NaiveDateTime,
+    pub confirmed_on: Option<NaiveDate>,
+    pub received_on: NaiveDate,
+    pub subject: &'a str,
+    pub delivery_form: &'a str,
+    pub topic: &'a str,
+    pub assigned_to: Option<i64>,
+    pub public_code: &'a str,
+    pub intake_token: Option<&'a str>,
+    pub user_id: Option<i64>,
+}
+
+/// The columns derived from the history, stored so lists can filter and sort.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Derived {
+    pub status: String,
+    pub clock: String,
+    pub due_on: Option<NaiveDate>,
+    pub extended: bool,
+    pub extension_pending: bool,
+    pub outcome: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    pub late: bool,
+}
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = case_events)]
+pub struct EventRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub at: NaiveDateTime,
+    pub user_id: Option<i64>,
+    pub kind: String,
+    pub on_date: Option<NaiveDate>,
+    pub data: String,
+}
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = letters)]
+pub struct LetterRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub kind: String,
+    pub doc_number: Option<String>,
+    pub year: i32,
+    pub serial: Option<i32>,
+    pub title: String,
+    pub body: String,
+    pub issued_on: NaiveDate,
+    pub issued_at: NaiveDateTime,
+    pub issued_by: Option<i64>,
+}
+
+// ---- requesters
+
+pub fn insert_requester(conn: &mut DbConn, f: &RequesterFields) -> QueryResult<Requester> {
+    let t = now();
+    let id = diesel::insert_into(requesters::table)
+        .values((
+            requesters::kind.eq(&f.kind),
+            requesters::name.eq(&f.name),
+            requesters::id_type.eq(&f.id_type),
+            requesters::id_number.eq(&f.id_number),
+            requesters::credit_code.eq(&f.credit_code),
+            requesters::phone.eq(&f.phone),
+            requesters::email.eq(&f.email),
+            requesters::address.eq(&f.address),
+            requesters::name_lower.eq(f.name.to_lowercase()),
+            requesters::created_at.eq(t),
+            requesters::updated_at.eq(t),
+        ))
+        .returning(requesters::id)
+        .get_result::<i64>(conn)?;
+    requesters::table
+        .find(id)
+        .select(Requester::as_select())
+        .first(conn)
+}
+
+pub fn find_requester(conn: &mut DbConn, id: i64) -> QueryResult<Option<Requester>> {
+    requesters::table
+        .find(id)
+        .select(Requester::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Requesters whose name contains the text or whose document number or
+/// credit code is exactly it.
+pub fn search_requesters(conn: &mut DbConn, text: &str, limit: i64) -> QueryResult<Vec<Requester>> {
+    let t = text.trim();
+    let pattern = format!("%{}%", escape_like(&t.to_lowercase()));
+    requesters::table
+        .filter(
+            requesters::name_lower
+                .like(pattern)
+                .escape('\\')
+                .or(requesters::id_number.eq(t.to_uppercase()))
+                .or(requesters::credit_code.eq(t.to_uppercase())),
+        )
+        .select(Requester::as_select())
+        .order(requesters::id.desc())
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+// ---- topics and counters
+
+pub fn topics(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    topics::table
+        .filter(topics::active.eq(true))
+        .order((topics::position, topics::name))
+        .select(topics::name)
+        .load(conn)
+}
+
+/// The next number of a per-agency, per-year sequence. Run inside the write
+/// transaction that uses it, so a rollback leaves no gap and two writers never
+/// get the same number (the row update locks on PostgreSQL; SQLite's write
+/// transaction is exclusive).
+pub fn next_number(conn: &mut DbConn, agency_id: i64, year: i32, name: &str) -> QueryResult<i32> {
+    let key = counters::table.find((agency_id, year, name));
+    let n = diesel::update(key)
+        .set(counters::value.eq(counters::value + 1))
+        .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(counters::table)
+            .values((
+                counters::agency_id.eq(agency_id),
+                counters::year.eq(year),
+                counters::name.eq(name),
+                counters::value.eq(1),
+            ))
+            .execute(conn)?;
+        return Ok(1);
+    }
+    key.select(counters::value).first(conn)
+}
+
+// ---- cases
+
+pub fn insert_case(conn: &mut DbConn, c: &NewCase) -> QueryResult<i64> {
+    let t = now();
+    let search = format!("{} {} {}", c.tracking_no, c.requester.name, c.subject).to_lowercase();
+    diesel::insert_into(cases::table)
+        .values((
+            (
+                cases::tracking_no.eq(c.tracking_no),
+                cases::agency_id.eq(c.agency_id),
+                cases::year.eq(c.year),
+                cases::seq.eq(c.seq),
+                cases::requester_id.eq(c.requester.id),
+                cases::requester_kind.eq(&c.requester.kind),
+                cases::requester_name.eq(&c.requester.name),
+                cases::channel.eq(c.channel),
+                cases::letter_signed.eq(c.letter_signed),
+                cases::arrived_at.eq(c.arrived_at),
+                cases::confirmed_on.eq(c.confirmed_on),
+                cases::received_on.eq(c.received_on),
+            ),
+            (
+                cases::subject.eq(c.subject),
+                cases::delivery_form.eq(c.delivery_form),
+                cases::topic.eq(c.topic),
+                cases::assigned_to.eq(c.assigned_to),
+                cases::status.eq("open"),
+                cases::search.eq(search),
+                cases::public_code.eq(c.public_code),
+                cases::intake_token.eq(c.intake_token),
+                cases::version.eq(1),
+                cases::updated_by.eq(c.user_id),
+                cases::created_at.eq(t),
+                cases::updated_at.eq(t),
+            ),
+        ))
+        .returning(cases::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Case>> {
+    cases::table
+        .find(id)
+        .select(Case::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_intake_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<i64>> {
+    cases::table
+        .filter(cases::intake_token.eq(token))
+        .select(cases::id)
+        .first(conn)
+        .optional()
+}
+
+/// Claims the case for a change: bumps its version only if it is still the
+/// one the form was opened on. Returns false when someone changed it meanwhile.
+pub fn claim(conn: &mut DbConn, id: i64, version: i32, user_id: i64) -> QueryResult<bool> {
+    let n = diesel::update(
+        cases::table
+            .filter(cases::id.eq(id))
+            .filter(cases::version.eq(version)),
+    )
+    .set((
+        cases::version.eq(cases::version + 1),
+        cases::updated_by.eq(Some(user_id)),
+        cases::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn set_assigned(conn: &mut DbConn, id: i64, to: Option<i64>) -> QueryResult<usize> {
+    diesel::update(cases::table.find(id))
+        .set(cases::assigned_to.eq(to))
+        .execute(conn)
+}
+
+pub fn store_derived(conn: &mut DbConn, id: i64, d: &Derived) -> QueryResult<usize> {
+    diesel::update(cases::table.find(id))
+        .set((
+            cases::status.eq(&d.status),
+            cases::clock.eq(&d.clock),
+            cases::due_on.eq(d.due_on),
+            cases::extended.eq(d.extended),
+            cases::extension_pending.eq(d.extension_pending),
+            cases::outcome.eq(&d.outcome),
+            cases::closed_on.eq(d.closed_on),
+            cases::late.eq(d.late),
+        ))
+        .execute(conn)
+}
+
+/// Ids of cases whose stored deadline a calendar change may move.
+pub fn ids_to_recompute(conn: &mut DbConn, changed_from: NaiveDate) -> QueryResult<Vec<i64>> {
+    cases::table
+        .filter(
+            cases::status
+                .eq("open")
+                .or(cases::closed_on.ge(changed_from)),
+        )
+        .filter(cases::status.ne("void"))
+        .select(cases::id)
+        .load(conn)
+}
+
+// ---- events and letters
+
+pub fn insert_event(
+    conn: &mut DbConn,
+    case_id: i64,
+    user_id: Option<i64>,
+    kind: &str,
+    on_date: Option<NaiveDate>,
+    data: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(case_events::table)
+        .values((
+            case_events::case_id.eq(case_id),
+            case_events::at.eq(now()),
+            case_events::user_id.eq(user_id),
+            case_events::kind.eq(kind),
+            case_events::on_date.eq(on_date),
+            case_events::data.eq(data),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn events(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<EventRow>> {
+    case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .order(case_events::id)
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
+pub struct NewLetter<'a> {
+    pub case_id: i64,
+    pub kind: &'a str,
+    pub doc_number: Option<&'a str>,
+    pub year: i32,
+    pub serial: Option<i32>,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub issued_on: NaiveDate,
+    pub issued_by: i64,
+}
+
+pub fn insert_letter(conn: &mut DbConn, l: &NewLetter) -> QueryResult<i64> {
+    diesel::insert_into(letters::table)
+        .values((
+            letters::case_id.eq(l.case_id),
+            letters::kind.eq(l.kind),
+            letters::doc_number.eq(l.doc_number),
+            letters::year.eq(l.year),
+            letters::serial.eq(l.serial),
+            letters::title.eq(l.title),
+            letters::body.eq(l.body),
+            letters::issued_on.eq(l.issued_on),
+            letters::issued_at.eq(now()),
+            letters::issued_by.eq(Some(l.issued_by)),
+        ))
+        .returning(letters::id)
+        .get_result(conn)
+}
+
+pub fn letters(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<LetterRow>> {
+    letters::table
+        .filter(letters::case_id.eq(case_id))
+        .order(letters::id)
+        .select(LetterRow::as_select())
+        .load(conn)
+}
+
+pub fn letter(conn: &mut DbConn, case_id: i64, id: i64) -> QueryResult<Option<LetterRow>> {
+    letters::table
+        .filter(letters::case_id.eq(case_id))
+        .filter(letters::id.eq(id))
+        .select(LetterRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+// ---- lists
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// None: every agency (administrators).
+    pub agencies: Option<Vec<i64>>,
+    pub assigned_to: Option<i64>,
+    pub status: Option<String>,
+    pub channel: Option<String>,
+    pub outcome: Option<String>,
+    pub topic: Option<String>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    /// Open and past the due date on this day.
+    pub overdue_on: Option<NaiveDate>,
+    /// Open and due between these two days.
+    pub due_between: Option<(NaiveDate, NaiveDate)>,
+    /// Clock stopped for this reason (or any reason when "any").
+    pub clock: Option<String>,
+    pub extension_pending: bool,
+    pub late: bool,
+    pub text: Option<String>,
+}
+
+type Boxed<'a> = cases::BoxedQuery<'a, super::MultiBackend>;
+
+fn filtered(f: &Filter) -> Boxed<'_> {
+    let mut q = cases::table.into_boxed();
+    if let Some(ids) = &f.agencies {
+        q = q.filter(cases::agency_id.eq_any(ids.clone()));
+    }
+    if let Some(u) = f.assigned_to {
+        q = q.filter(cases::assigned_to.eq(u));
+    }
+    match f.status.as_deref() {
+        Some(s) => q = q.filter(cases::status.eq(s.to_string())),
+        None => q = q.filter(cases::status.ne("void")),
+    }
+    if let Some(c) = &f.channel {
+        q = q.filter(cases::channel.eq(c.clone()));
+    }
+    if let Some(o) = &f.outcome {
+        q = q.filter(cases::outcome.eq(o.clone()));
+    }
+    if let Some(t) = &f.topic {
+        q = q.filter(cases::topic.eq(t.clone()));
+    }
+    if let Some(d) = f.received_from {
+        q = q.filter(cases::received_on.ge(d));
+    }
+    if let Some(d) = f.received_to {
+        q = q.filter(cases::received_on.le(d));
+    }
+    if let Some(today) = f.overdue_on {
+        q = q
+            .filter(cases::status.eq("open"))
+            .filter(cases::due_on.lt(today));
+    }
+    if let Some((from, to)) = f.due_between {
+        q = q
+            .filter(cases::status.eq("open"))
+            .filter(cases::due_on.ge(from))
+            .filter(cases::due_on.le(to));
+    }
+    match f.clock.as_deref() {
+        Some("any") => {
+            q = q
+                .filter(cases::status.eq("open"))
+                .filter(cases::clock.ne(""))
+        }
+        Some("consultation") => {
+            q = q
+                .filter(cases::status.eq("open"))
+                .filter(cases::clock.eq_any(["third_party_consultation", "agency_consultation"]))
+        }
+        Some(c) => {
+            q = q
+                .filter(cases::status.eq("open"))
+                .filter(cases::clock.eq(c.to_string()))
+        }
+        None => {}
+    }
+    if f.extension_pending {
+        q = q.filter(cases::extension_pending.eq(true));
+    }
+    if f.late {
+        q = q.filter(cases::late.eq(true));
+    }
+    if let Some(t) = &f.text {
+        let pattern = format!("%{}%", escape_like(&t.trim().to_lowercase()));
+        q = q.filter(cases::search.like(pattern).escape('\\'));
+    }
+    q
+}
+
+/// One page of cases: open ones first by due date, then the rest newest first.
+pub fn list(
+    conn: &mut DbConn,
+    f: &Filter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Case>, i64)> {
+    let total: i64 = filtered(f).count().get_result(conn)?;
+    let rows = filtered(f)
+        .select(Case::as_select())
+        .order((
+            cases::status.desc(),
+            cases::due_on.is_null(),
+            cases::due_on.asc(),
+            cases::received_on.desc(),
+            cases::id.desc(),
+        ))
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// What the dashboard counts, per open case in scope.
+#[derive(Queryable, Clone, Debug)]
+pub struct OpenRow {
+    pub agency_id: i64,
+    pub assigned_to: Option<i64>,
+    pub clock: String,
+    pub extension_pending: bool,
+    pub due_on: Option<NaiveDate>,
+}
+
+pub fn open_rows(conn: &mut DbConn, agencies: Option<&[i64]>) -> QueryResult<Vec<OpenRow>> {
+    let mut q = cases::table
+        .filter(cases::status.eq("open"))
+        .select((
+            cases::agency_id,
+            cases::assigned_to,
+            cases::clock,
+            cases::extension_pending,
+            cases::due_on,
+        ))
+        .into_boxed();
+    if let Some(ids) = agencies {
+        q = q.filter(cases::agency_id.eq_any(ids.to_vec()));
+    }
+    q.load(conn)
+}
+
+/// Cases received per day since `from`.
+pub fn received_per_day(
+    conn: &mut DbConn,
+    agencies: Option<&[i64]>,
+    from: NaiveDate,
+) -> QueryResult<Vec<(NaiveDate, i64)>> {
+    let mut q = cases::table
+        .filter(cases::received_on.ge(from))
+        .filter(cases::status.ne("void"))
+        .group_by(cases::received_on)
+        .select((cases::received_on, diesel::dsl::count_star()))
+        .into_boxed();
+    if let Some(ids) = agencies {
+        q = q.filter(cases::agency_id.eq_any(ids.to_vec()));
+    }
+    q.load(conn)
+}
+
+/// Cases answered per day since `from`, split by whether they were late.
+pub fn closed_per_day(
+    conn: &mut DbConn,
+    agencies: Option<&[i64]>,
+    from: NaiveDate,
+) -> QueryResult<Vec<(Option<NaiveDate>, bool, i64)>> {
+    let mut q = cases::table
+        .filter(cases::closed_on.ge(from))
+        .filter(cases::status.eq("closed"))
+        .group_by((cases::closed_on, cases::late))
+        .select((cases::closed_on, cases::late, diesel::dsl::count_star()))
+        .into_boxed();
+    if let Some(ids) = agencies {
+        q = q.filter(cases::agency_id.eq_any(ids.to_vec()));
+    }
+    q.load(conn)
+}
+
+/// Display names of users, for timelines and lists.
+pub fn user_names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    users::table
+        .filter(users::id.eq_any(ids.to_vec()))
+        .select((users::id, users::display_name))
+        .load(conn)
+}

@@ -1,0 +1,778 @@
+//! A case is its history. This module holds the events a case can have, the
+//! facts derived from them, which actions the law allows in each state, and
+//! the clock events the deadline is computed from.
+
+use super::deadline::{ClockEvent, ConsultationKind, Deadline};
+use super::outcome::Outcome;
+use super::scope::Role;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One entry of a case's history. Stored as JSON beside its kind and legal date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    Intake {
+        received_on: NaiveDate,
+        channel: String,
+        #[serde(default)]
+        on_the_spot: bool,
+    },
+    Assigned {
+        to: Option<i64>,
+        to_name: String,
+    },
+    CorrectionRequested {
+        on: NaiveDate,
+        due: NaiveDate,
+        items: Vec<String>,
+        late_notice: bool,
+    },
+    CorrectionReceived {
+        on: NaiveDate,
+        #[serde(default)]
+        note: String,
+    },
+    ConsultationStarted {
+        on: NaiveDate,
+        consultation: ConsultationKind,
+        party: String,
+        matter: String,
+        #[serde(default)]
+        why: String,
+        answer_due: NaiveDate,
+    },
+    ConsultationEnded {
+        on: NaiveDate,
+        /// `consent`, `objection` or `none` (no reply in time).
+        reply: String,
+        #[serde(default)]
+        note: String,
+    },
+    ExtensionRequested {
+        on: NaiveDate,
+        reason: String,
+        by: i64,
+    },
+    ExtensionApproved {
+        on: NaiveDate,
+        days: u32,
+        new_due: NaiveDate,
+        by: i64,
+    },
+    ExtensionRefused {
+        on: NaiveDate,
+        reason: String,
+        by: i64,
+    },
+    DeadlineSet {
+        on: NaiveDate,
+        due: NaiveDate,
+        reason: String,
+    },
+    Decided(Decision),
+    Delivered {
+        on: NaiveDate,
+        method: String,
+        recipient: String,
+        #[serde(default)]
+        address: String,
+        #[serde(default)]
+        postal_tracking: String,
+        #[serde(default)]
+        letter_id: Option<i64>,
+        #[serde(default)]
+        note: String,
+    },
+    Reopened {
+        on: NaiveDate,
+        reason: String,
+    },
+    Voided {
+        on: NaiveDate,
+        reason: String,
+    },
+    LetterIssued {
+        letter_id: i64,
+        letter: String,
+        doc_number: Option<String>,
+    },
+}
+
+/// The decision that closes a case, with what the answer letter needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub on: NaiveDate,
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub findings: String,
+    #[serde(default)]
+    pub reasons: String,
+    #[serde(default)]
+    pub extra_basis: String,
+    #[serde(default)]
+    pub how_provided: String,
+    #[serde(default)]
+    pub other_agency: String,
+    #[serde(default)]
+    pub earlier_answer: String,
+    #[serde(default)]
+    pub earlier_answer_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub delivery_method: String,
+}
+
+impl Event {
+    /// The kind as stored in the `kind` column (the JSON tag).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Intake { .. } => "intake",
+            Event::Assigned { .. } => "assigned",
+            Event::CorrectionRequested { .. } => "correction_requested",
+            Event::CorrectionReceived { .. } => "correction_received",
+            Event::ConsultationStarted { .. } => "consultation_started",
+            Event::ConsultationEnded { .. } => "consultation_ended",
+            Event::ExtensionRequested { .. } => "extension_requested",
+            Event::ExtensionApproved { .. } => "extension_approved",
+            Event::ExtensionRefused { .. } => "extension_refused",
+            Event::DeadlineSet { .. } => "deadline_set",
+            Event::Decided(_) => "decided",
+            Event::Delivered { .. } => "delivered",
+            Event::Reopened { .. } => "reopened",
+            Event::Voided { .. } => "voided",
+            Event::LetterIssued { .. } => "letter_issued",
+        }
+    }
+
+    /// The legal date of the event, where it has one.
+    pub fn on(&self) -> Option<NaiveDate> {
+        match self {
+            Event::Intake { received_on, .. } => Some(*received_on),
+            Event::CorrectionRequested { on, .. }
+            | Event::CorrectionReceived { on, .. }
+            | Event::ConsultationStarted { on, .. }
+            | Event::ConsultationEnded { on, .. }
+            | Event::ExtensionRequested { on, .. }
+            | Event::ExtensionApproved { on, .. }
+            | Event::ExtensionRefused { on, .. }
+            | Event::DeadlineSet { on, .. }
+            | Event::Delivered { on, .. }
+            | Event::Reopened { on, .. }
+            | Event::Voided { on, .. } => Some(*on),
+            Event::Decided(d) => Some(d.on),
+            Event::Assigned { .. } | Event::LetterIssued { .. } => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Open,
+    Closed,
+    Void,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Closed => "closed",
+            Status::Void => "void",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Correction {
+    None,
+    Pending {
+        requested_on: NaiveDate,
+        due: NaiveDate,
+    },
+    Received {
+        on: NaiveDate,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Extension {
+    None,
+    Requested { by: i64, on: NaiveDate },
+    Approved { new_due: NaiveDate },
+    Refused,
+}
+
+/// What the history says about a case now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facts {
+    pub status: Status,
+    pub received_on: Option<NaiveDate>,
+    pub correction: Correction,
+    pub open_consultations: usize,
+    pub extension: Extension,
+    pub deadline_set: bool,
+    pub decision: Option<Decision>,
+    pub delivered: bool,
+    pub letters: Vec<String>,
+}
+
+pub fn facts(events: &[Event]) -> Facts {
+    let mut f = Facts {
+        status: Status::Open,
+        received_on: None,
+        correction: Correction::None,
+        open_consultations: 0,
+        extension: Extension::None,
+        deadline_set: false,
+        decision: None,
+        delivered: false,
+        letters: Vec::new(),
+    };
+    for e in events {
+        match e {
+            Event::Intake { received_on, .. } => f.received_on = Some(*received_on),
+            Event::CorrectionRequested { on, due, .. } => {
+                f.correction = Correction::Pending {
+                    requested_on: *on,
+                    due: *due,
+                }
+            }
+            Event::CorrectionReceived { on, .. } => f.correction = Correction::Received { on: *on },
+            Event::ConsultationStarted { .. } => f.open_consultations += 1,
+            Event::ConsultationEnded { .. } => {
+                f.open_consultations = f.open_consultations.saturating_sub(1)
+            }
+            Event::ExtensionRequested { by, on, .. } => {
+                f.extension = Extension::Requested { by: *by, on: *on }
+            }
+            Event::ExtensionApproved { new_due, .. } => {
+                f.extension = Extension::Approved { new_due: *new_due }
+            }
+            Event::ExtensionRefused { .. } => f.extension = Extension::Refused,
+            Event::DeadlineSet { .. } => f.deadline_set = true,
+            Event::Decided(d) => {
+                f.status = Status::Closed;
+                f.decision = Some(d.clone());
+                f.open_consultations = 0;
+            }
+            Event::Delivered { .. } => f.delivered = true,
+            Event::Reopened { .. } => {
+                f.status = Status::Open;
+                f.decision = None;
+                f.delivered = false;
+            }
+            Event::Voided { .. } => f.status = Status::Void,
+            Event::LetterIssued { letter, .. } => f.letters.push(letter.clone()),
+            Event::Assigned { .. } => {}
+        }
+    }
+    f
+}
+
+/// The events that move the clock, in order.
+pub fn clock_events(events: &[Event]) -> Vec<ClockEvent> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::CorrectionRequested { on, due, .. } => Some(ClockEvent::CorrectionRequested {
+                on: *on,
+                due: Some(*due),
+            }),
+            Event::CorrectionReceived { on, .. } => {
+                Some(ClockEvent::CorrectionReceived { on: *on })
+            }
+            Event::ConsultationStarted {
+                on, consultation, ..
+            } => Some(ClockEvent::ConsultationStarted {
+                on: *on,
+                kind: *consultation,
+            }),
+            Event::ConsultationEnded { on, .. } => Some(ClockEvent::ConsultationEnded { on: *on }),
+            Event::ExtensionApproved { on, days, .. } => Some(ClockEvent::ExtensionApproved {
+                on: *on,
+                days: *days,
+            }),
+            Event::DeadlineSet { on, due, .. } => {
+                Some(ClockEvent::DeadlineSet { on: *on, due: *due })
+            }
+            Event::Decided(d) => Some(ClockEvent::Decided { on: d.on }),
+            Event::Reopened { on, .. } => Some(ClockEvent::Reopened { on: *on }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What a user can do to a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Assign,
+    RequestCorrection,
+    ReceiveCorrection,
+    CorrectionOverdue,
+    StartConsultation,
+    EndConsultation,
+    RequestExtension,
+    ApproveExtension,
+    RefuseExtension,
+    SetDeadline,
+    Decide,
+    Deliver,
+    Reopen,
+    Void,
+}
+
+impl Action {
+    pub const ALL: [Action; 14] = [
+        Action::Assign,
+        Action::RequestCorrection,
+        Action::ReceiveCorrection,
+        Action::CorrectionOverdue,
+        Action::StartConsultation,
+        Action::EndConsultation,
+        Action::RequestExtension,
+        Action::ApproveExtension,
+        Action::RefuseExtension,
+        Action::SetDeadline,
+        Action::Decide,
+        Action::Deliver,
+        Action::Reopen,
+        Action::Void,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Assign => "assign",
+            Action::RequestCorrection => "request_correction",
+            Action::ReceiveCorrection => "receive_correction",
+            Action::CorrectionOverdue => "correction_overdue",
+            Action::StartConsultation => "start_consultation",
+            Action::EndConsultation => "end_consultation",
+            Action::RequestExtension => "request_extension",
+            Action::ApproveExtension => "approve_extension",
+            Action::RefuseExtension => "refuse_extension",
+            Action::SetDeadline => "set_deadline",
+            Action::Decide => "decide",
+            Action::Deliver => "deliver",
+            Action::Reopen => "reopen",
+            Action::Void => "void",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        Self::ALL.into_iter().find(|a| a.code() == s)
+    }
+}
+
+/// Who is acting (already known to be in scope of the case's agency).
+#[derive(Debug, Clone, Copy)]
+pub struct Who {
+    pub role: Role,
+    pub user_id: i64,
+}
+
+/// Whether the law (and the office's roles) allow `action` now. The error is
+/// a message-catalogue key explaining why not.
+pub fn check(
+    action: Action,
+    f: &Facts,
+    who: Who,
+    deadline: &Deadline,
+    today: NaiveDate,
+) -> Result<(), &'static str> {
+    if f.status == Status::Void {
+        return Err("refuse-void");
+    }
+    let open = f.status == Status::Open;
+    let need_open = || if open { Ok(()) } else { Err("refuse-closed") };
+    let pending = matches!(f.correction, Correction::Pending { .. });
+    match action {
+        Action::Assign => {
+            need_open()?;
+            if who.role == Role::Clerk {
+                return Err("refuse-supervisor-only");
+            }
+        }
+        Action::RequestCorrection => {
+            need_open()?;
+            if f.correction != Correction::None {
+                return Err("refuse-correction-once");
+            }
+        }
+        Action::ReceiveCorrection => {
+            need_open()?;
+            if !pending {
+                return Err("refuse-no-correction-pending");
+            }
+        }
+        Action::CorrectionOverdue => {
+            need_open()?;
+            match f.correction {
+                Correction::Pending { due, .. } if today > due => {}
+                Correction::Pending { .. } => return Err("refuse-correction-not-overdue"),
+                _ => return Err("refuse-no-correction-pending"),
+            }
+        }
+        Action::StartConsultation => {
+            need_open()?;
+            if pending {
+                return Err("refuse-correction-pending");
+            }
+        }
+        Action::EndConsultation => {
+            need_open()?;
+            if f.open_consultations == 0 {
+                return Err("refuse-no-consultation");
+            }
+        }
+        Action::RequestExtension => {
+            need_open()?;
+            if pending {
+                return Err("refuse-correction-pending");
+            }
+            match f.extension {
+                Extension::Requested { .. } => return Err("refuse-extension-pending"),
+                Extension::Approved { .. } => return Err("refuse-extension-once"),
+                Extension::None | Extension::Refused => {}
+            }
+            if f.deadline_set {
+                return Err("refuse-deadline-set");
+            }
+            if deadline.due_on.is_some_and(|d| today > d) {
+                return Err("refuse-extension-too-late");
+            }
+        }
+        Action::ApproveExtension | Action::RefuseExtension => {
+            need_open()?;
+            if who.role != Role::Supervisor {
+                return Err("refuse-supervisor-only");
+            }
+            let Extension::Requested { by, .. } = f.extension else {
+                return Err("refuse-no-extension-request");
+            };
+            if by == who.user_id {
+                return Err("refuse-own-extension");
+            }
+            if action == Action::ApproveExtension && deadline.due_on.is_some_and(|d| today > d) {
+                return Err("refuse-extension-too-late");
+            }
+        }
+        Action::SetDeadline => {
+            need_open()?;
+            if who.role == Role::Clerk {
+                return Err("refuse-supervisor-only");
+            }
+            if f.deadline_set {
+                return Err("refuse-deadline-set");
+            }
+        }
+        Action::Decide => need_open()?,
+        Action::Deliver => {
+            if f.letters.is_empty() {
+                return Err("refuse-nothing-to-deliver");
+            }
+        }
+        Action::Reopen => {
+            if who.role != Role::Admin {
+                return Err("refuse-admin-only");
+            }
+            if open {
+                return Err("refuse-not-closed");
+            }
+        }
+        Action::Void => {
+            if who.role != Role::Admin {
+                return Err("refuse-admin-only");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Outcomes that only a particular history allows.
+pub fn check_outcome(outcome: Outcome, f: &Facts) -> Result<(), &'static str> {
+    let pending = matches!(f.correction, Correction::Pending { .. });
+    match outcome {
+        Outcome::OtherCorrectionOverdue => Err("refuse-use-correction-overdue"),
+        Outcome::UnclearAfterCorrection if !matches!(f.correction, Correction::Received { .. }) => {
+            Err("refuse-no-correction-received")
+        }
+        Outcome::OtherFeeUnpaid => Err("refuse-no-fee-notice"),
+        // While a correction is awaited only a withdrawal can close the case.
+        o if pending && o != Outcome::Other => Err("refuse-correction-pending"),
+        _ => Ok(()),
+    }
+}
+
+/// Masks an identity number for lists: the first three and last four characters stay.
+pub fn mask_id(number: &str) -> String {
+    let chars: Vec<char> = number.chars().collect();
+    if chars.len() <= 7 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
+}
+
+/// Checks a resident identity number (GB 11643: 17 digits and a check character).
+pub fn valid_resident_id(number: &str) -> bool {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let bytes = number.as_bytes();
+    if bytes.len() != 18 || !bytes[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = bytes[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    bytes[17].to_ascii_uppercase() == CHECK[(sum % 11) as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::calendar::Calendar;
+    use super::super::deadline::{self, Settings};
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn intake(on: &str) -> Event {
+        Event::Intake {
+            received_on: d(on),
+            channel: "in_person".into(),
+            on_the_spot: false,
+        }
+    }
+
+    fn dl(events: &[Event], today: &str) -> Deadline {
+        let cal = Calendar::from_csv_str(include_str!("../../data/holidays-cn.csv")).unwrap();
+        deadline::compute(
+            d("2024-09-27"),
+            &clock_events(events),
+            &cal,
+            &Settings::default(),
+            d(today),
+        )
+    }
+
+    const CLERK: Who = Who {
+        role: Role::Clerk,
+        user_id: 1,
+    };
+    const SUPERVISOR: Who = Who {
+        role: Role::Supervisor,
+        user_id: 2,
+    };
+    const ADMIN: Who = Who {
+        role: Role::Admin,
+        user_id: 3,
+    };
+
+    #[test]
+    fn correction_once_and_restart() {
+        let mut ev = vec![intake("2024-09-27")];
+        let t = "2024-10-08";
+        assert!(
+            check(
+                Action::RequestCorrection,
+                &facts(&ev),
+                CLERK,
+                &dl(&ev, t),
+                d(t)
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            check(
+                Action::ReceiveCorrection,
+                &facts(&ev),
+                CLERK,
+                &dl(&ev, t),
+                d(t)
+            ),
+            Err("refuse-no-correction-pending")
+        );
+        ev.push(Event::CorrectionRequested {
+            on: d("2024-09-30"),
+            due: d("2024-10-22"),
+            items: vec!["x".into()],
+            late_notice: false,
+        });
+        let f = facts(&ev);
+        assert_eq!(
+            check(Action::RequestCorrection, &f, CLERK, &dl(&ev, t), d(t)),
+            Err("refuse-correction-once")
+        );
+        assert_eq!(
+            check(Action::CorrectionOverdue, &f, CLERK, &dl(&ev, t), d(t)),
+            Err("refuse-correction-not-overdue")
+        );
+        assert!(
+            check(
+                Action::CorrectionOverdue,
+                &f,
+                CLERK,
+                &dl(&ev, "2024-10-23"),
+                d("2024-10-23")
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            check_outcome(Outcome::Disclosed, &f),
+            Err("refuse-correction-pending")
+        );
+        assert!(check_outcome(Outcome::Other, &f).is_ok());
+        ev.push(Event::CorrectionReceived {
+            on: d("2024-10-10"),
+            note: String::new(),
+        });
+        let f = facts(&ev);
+        assert_eq!(
+            f.correction,
+            Correction::Received {
+                on: d("2024-10-10")
+            }
+        );
+        assert!(check_outcome(Outcome::UnclearAfterCorrection, &f).is_ok());
+        assert_eq!(
+            check(Action::RequestCorrection, &f, CLERK, &dl(&ev, t), d(t)),
+            Err("refuse-correction-once")
+        );
+    }
+
+    #[test]
+    fn extension_rules() {
+        let mut ev = vec![intake("2024-09-27")];
+        let t = "2024-10-20";
+        assert_eq!(
+            check(
+                Action::ApproveExtension,
+                &facts(&ev),
+                SUPERVISOR,
+                &dl(&ev, t),
+                d(t)
+            ),
+            Err("refuse-no-extension-request")
+        );
+        ev.push(Event::ExtensionRequested {
+            on: d(t),
+            reason: "量大".into(),
+            by: 2,
+        });
+        let f = facts(&ev);
+        assert_eq!(
+            check(Action::ApproveExtension, &f, CLERK, &dl(&ev, t), d(t)),
+            Err("refuse-supervisor-only")
+        );
+        assert_eq!(
+            check(Action::ApproveExtension, &f, ADMIN, &dl(&ev, t), d(t)),
+            Err("refuse-supervisor-only")
+        );
+        // The supervisor who asked cannot approve their own request.
+        assert_eq!(
+            check(Action::ApproveExtension, &f, SUPERVISOR, &dl(&ev, t), d(t)),
+            Err("refuse-own-extension")
+        );
+        let other = Who {
+            role: Role::Supervisor,
+            user_id: 9,
+        };
+        assert!(check(Action::ApproveExtension, &f, other, &dl(&ev, t), d(t)).is_ok());
+        // Past the deadline (2024-10-30) an extension can no longer be granted.
+        assert_eq!(
+            check(
+                Action::ApproveExtension,
+                &f,
+                other,
+                &dl(&ev, "2024-10-31"),
+                d("2024-10-31")
+            ),
+            Err("refuse-extension-too-late")
+        );
+        ev.push(Event::ExtensionApproved {
+            on: d(t),
+            days: 20,
+            new_due: d("2024-11-27"),
+            by: 9,
+        });
+        let f = facts(&ev);
+        assert_eq!(
+            check(Action::RequestExtension, &f, CLERK, &dl(&ev, t), d(t)),
+            Err("refuse-extension-once")
+        );
+        assert_eq!(dl(&ev, t).due_on, Some(d("2024-11-27")));
+    }
+
+    #[test]
+    fn closed_and_void_cases() {
+        let mut ev = vec![intake("2024-09-27")];
+        ev.push(Event::Decided(Decision {
+            on: d("2024-10-10"),
+            outcome: Outcome::Disclosed,
+            findings: String::new(),
+            reasons: String::new(),
+            extra_basis: String::new(),
+            how_provided: String::new(),
+            other_agency: String::new(),
+            earlier_answer: String::new(),
+            earlier_answer_on: None,
+            delivery_method: "paper".into(),
+        }));
+        let t = "2024-10-11";
+        let f = facts(&ev);
+        assert_eq!(f.status, Status::Closed);
+        assert_eq!(
+            check(Action::Decide, &f, CLERK, &dl(&ev, t), d(t)),
+            Err("refuse-closed")
+        );
+        assert_eq!(
+            check(Action::Reopen, &f, SUPERVISOR, &dl(&ev, t), d(t)),
+            Err("refuse-admin-only")
+        );
+        assert!(check(Action::Reopen, &f, ADMIN, &dl(&ev, t), d(t)).is_ok());
+        ev.push(Event::Reopened {
+            on: d(t),
+            reason: "复议决定责令重新答复".into(),
+        });
+        assert_eq!(facts(&ev).status, Status::Open);
+        ev.push(Event::Voided {
+            on: d(t),
+            reason: "录入错误".into(),
+        });
+        let f = facts(&ev);
+        assert_eq!(f.status, Status::Void);
+        assert_eq!(
+            check(Action::Decide, &f, ADMIN, &dl(&ev, t), d(t)),
+            Err("refuse-void")
+        );
+    }
+
+    #[test]
+    fn events_round_trip_as_json() {
+        let e = Event::ConsultationStarted {
+            on: d("2024-10-08"),
+            consultation: ConsultationKind::ThirdParty,
+            party: "某公司".into(),
+            matter: "合同".into(),
+            why: "商业秘密".into(),
+            answer_due: d("2024-10-29"),
+        };
+        let json = serde_json::to_string(&e).unwrap();
+        assert!(json.contains("\"kind\":\"consultation_started\""));
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), e);
+        assert_eq!(e.kind(), "consultation_started");
+    }
+
+    #[test]
+    fn identity_numbers() {
+        assert!(valid_resident_id("11010519491231002X"));
+        assert!(!valid_resident_id("110105194912310021"));
+        assert!(!valid_resident_id("12345"));
+        assert_eq!(mask_id("11010519491231002X"), "110***********002X");
+        assert_eq!(mask_id("E1234"), "*****");
+    }
+}

@@ -1,0 +1,286 @@
+//! Issuing letters: compose from the case's history, number them per agency,
+//! year and document type inside the same transaction (no gaps, no
+//! duplicates), and keep the issued text exactly as issued.
+
+use super::Fail;
+use super::cases::{Clock, Staff, history, load_in_scope, refresh};
+use crate::db::cases::{self as q, NewLetter};
+use crate::db::{self, DbConn};
+use crate::domain::case::{Correction, Event, Facts};
+use crate::domain::deadline::ConsultationKind;
+use crate::domain::letters::{
+    self, AgencyInfo, AnswerInput, CaseInfo, Letter, LetterError, LetterInput, LetterKind, Specific,
+};
+use crate::domain::outcome::Channel;
+use askama::Template;
+use chrono::Datelike;
+
+/// How many letters of a kind the history calls for: one per triggering event.
+fn wanted(kind: LetterKind, events: &[Event]) -> usize {
+    let count = |f: &dyn Fn(&Event) -> bool| events.iter().filter(|e| f(e)).count();
+    match kind {
+        LetterKind::Receipt => 1,
+        LetterKind::CorrectionNotice => count(&|e| matches!(e, Event::CorrectionRequested { .. })),
+        LetterKind::ExtensionNotice => count(&|e| matches!(e, Event::ExtensionApproved { .. })),
+        LetterKind::ConsultationThirdParty => count(&|e| {
+            matches!(
+                e,
+                Event::ConsultationStarted {
+                    consultation: ConsultationKind::ThirdParty,
+                    ..
+                }
+            )
+        }),
+        LetterKind::ConsultationAgency => count(&|e| {
+            matches!(
+                e,
+                Event::ConsultationStarted {
+                    consultation: ConsultationKind::Agency,
+                    ..
+                }
+            )
+        }),
+        LetterKind::ConsultationApplicantNotice => {
+            count(&|e| matches!(e, Event::ConsultationStarted { .. }))
+        }
+        LetterKind::Answer => count(&|e| matches!(e, Event::Decided(_))),
+        LetterKind::DeliveryProof => count(&|e| matches!(e, Event::Delivered { .. })),
+    }
+}
+
+/// The kinds of letter the case calls for now and has not had yet.
+pub fn issuable(facts: &Facts, events: &[Event]) -> Vec<&'static str> {
+    if facts.status == crate::domain::case::Status::Void {
+        return Vec::new();
+    }
+    LetterKind::ALL
+        .into_iter()
+        .filter(|k| {
+            let issued = facts.letters.iter().filter(|l| *l == k.code()).count();
+            issued < wanted(*k, events)
+        })
+        .map(LetterKind::code)
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "letters/body.html")]
+struct Body<'a> {
+    letter: &'a Letter,
+}
+
+fn letter_fail(e: LetterError) -> Fail {
+    match e {
+        LetterError::MissingReviewBody => Fail::Refused("letter-missing-review-body"),
+        LetterError::KindMismatch => Fail::Refused("letter-not-called-for"),
+        LetterError::MissingAnswerText(_) => Fail::Refused("letter-missing-text"),
+    }
+}
+
+/// Issues a letter of `kind` for the case. Returns the letter's id.
+pub fn issue(
+    conn: &mut DbConn,
+    staff: &Staff,
+    case_id: i64,
+    kind: LetterKind,
+    version: i32,
+    clock: &Clock,
+) -> Result<i64, Fail> {
+    db::write_tx(conn, |conn| {
+        let case = load_in_scope(conn, staff, case_id)?;
+        let rows = history(conn, case_id)?;
+        let events: Vec<Event> = rows.iter().map(|(_, e)| e.clone()).collect();
+        let (facts, dl, _) = super::cases::derive(&case, &events, clock);
+        if !issuable(&facts, &events).contains(&kind.code()) {
+            return Err(Fail::Refused("letter-not-called-for"));
+        }
+        if !q::claim(conn, case_id, version, staff.id)? {
+            return Err(Fail::Conflict {
+                by: case.updated_by,
+                at: case.updated_at,
+            });
+        }
+        let agency = db::agencies::find(conn, case.agency_id)?.ok_or(Fail::NotFound)?;
+        let requester = q::find_requester(conn, case.requester_id)?.ok_or(Fail::NotFound)?;
+        let issued = q::letters(conn, case_id)?;
+        let correction_notice = issued
+            .iter()
+            .find(|l| l.kind == LetterKind::CorrectionNotice.code())
+            .and_then(|l| l.doc_number.clone().map(|n| (n, l.issued_on)));
+        let info = CaseInfo {
+            tracking_no: case.tracking_no.clone(),
+            requester_name: requester.name.clone(),
+            received_on: case.received_on,
+            channel: Channel::parse(&case.channel).unwrap_or(Channel::Other),
+            subject: case.subject.clone(),
+            correction_received_on: match facts.correction {
+                Correction::Received { on } => Some(on),
+                _ => None,
+            },
+            correction_notice,
+        };
+        let last = |f: &dyn Fn(&Event) -> bool| events.iter().rev().find(|e| f(e)).cloned();
+        let specific = match kind {
+            LetterKind::Receipt => Specific::Receipt,
+            LetterKind::CorrectionNotice => {
+                match last(&|e| matches!(e, Event::CorrectionRequested { .. })) {
+                    Some(Event::CorrectionRequested { items, due, .. }) => {
+                        Specific::Correction { items, due }
+                    }
+                    _ => return Err(Fail::Refused("letter-not-called-for")),
+                }
+            }
+            LetterKind::ExtensionNotice => {
+                let reason = match last(&|e| matches!(e, Event::ExtensionRequested { .. })) {
+                    Some(Event::ExtensionRequested { reason, .. }) => reason,
+                    _ => String::new(),
+                };
+                match last(&|e| matches!(e, Event::ExtensionApproved { .. })) {
+                    Some(Event::ExtensionApproved { new_due, .. }) => Specific::Extension {
+                        new_due: dl.due_on.unwrap_or(new_due),
+                        reason,
+                    },
+                    _ => return Err(Fail::Refused("letter-not-called-for")),
+                }
+            }
+            LetterKind::ConsultationThirdParty
+            | LetterKind::ConsultationAgency
+            | LetterKind::ConsultationApplicantNotice => {
+                let want = match kind {
+                    LetterKind::ConsultationThirdParty => Some(ConsultationKind::ThirdParty),
+                    LetterKind::ConsultationAgency => Some(ConsultationKind::Agency),
+                    _ => None,
+                };
+                let found = last(
+                    &|e| matches!(e, Event::ConsultationStarted { consultation, .. } if want.is_none_or(|w| w == *consultation)),
+                );
+                let Some(Event::ConsultationStarted {
+                    consultation,
+                    party,
+                    matter,
+                    why,
+                    answer_due,
+                    ..
+                }) = found
+                else {
+                    return Err(Fail::Refused("letter-not-called-for"));
+                };
+                match kind {
+                    LetterKind::ConsultationThirdParty => Specific::ConsultationThirdParty {
+                        party,
+                        matter,
+                        why,
+                        answer_due,
+                    },
+                    LetterKind::ConsultationAgency => Specific::ConsultationAgency {
+                        party,
+                        matter,
+                        answer_due,
+                    },
+                    _ => Specific::ConsultationApplicantNotice {
+                        party_kind: consultation,
+                    },
+                }
+            }
+            LetterKind::Answer => {
+                let Some(d) = facts.decision.clone() else {
+                    return Err(Fail::Refused("letter-not-called-for"));
+                };
+                Specific::Answer(AnswerInput {
+                    outcome: d.outcome,
+                    findings: d.findings,
+                    reasons: d.reasons,
+                    how_provided: d.how_provided,
+                    extra_basis: d.extra_basis,
+                    earlier_answer: d.earlier_answer_on.map(|on| (d.earlier_answer.clone(), on)),
+                    other_agency: d.other_agency,
+                })
+            }
+            LetterKind::DeliveryProof => {
+                let Some(Event::Delivered {
+                    method,
+                    recipient,
+                    address,
+                    postal_tracking,
+                    letter_id,
+                    ..
+                }) = last(&|e| matches!(e, Event::Delivered { .. }))
+                else {
+                    return Err(Fail::Refused("letter-not-called-for"));
+                };
+                let delivered = letter_id.and_then(|id| issued.iter().find(|l| l.id == id));
+                Specific::DeliveryProof {
+                    document: delivered.map(|l| l.title.clone()).unwrap_or_default(),
+                    doc_number: delivered
+                        .and_then(|l| l.doc_number.clone())
+                        .unwrap_or_default(),
+                    pages: 1,
+                    method: crate::i18n::Tr::new(crate::i18n::Lang::Zh)
+                        .code("delivery-method", &method),
+                    address: if address.is_empty() {
+                        requester.address.clone()
+                    } else {
+                        address
+                    },
+                    recipient,
+                    staff: String::new(),
+                    postal_tracking,
+                }
+            }
+        };
+        let year = clock.today.year();
+        let (doc_number, serial) = match kind.type_code() {
+            Some(code) => {
+                let serial = q::next_number(conn, agency.id, year, &format!("letter:{code}"))?;
+                let n = letters::format_doc_number(
+                    &agency.doc_pattern,
+                    &agency.doc_prefix,
+                    code,
+                    year,
+                    serial as u32,
+                );
+                (Some(n), Some(serial))
+            }
+            None => (None, None),
+        };
+        let letter = letters::compose(&LetterInput {
+            kind,
+            doc_number: doc_number.clone(),
+            issued_on: clock.today,
+            agency: AgencyInfo {
+                name: agency.name.clone(),
+                address: agency.address.clone(),
+                phone: agency.phone.clone(),
+                review_body: agency.review_body.clone(),
+            },
+            case: info,
+            specific,
+        })
+        .map_err(letter_fail)?;
+        let body = Body { letter: &letter }
+            .render()
+            .map_err(|e| Fail::Db(diesel::result::Error::SerializationError(Box::new(e))))?;
+        let id = q::insert_letter(
+            conn,
+            &NewLetter {
+                case_id,
+                kind: kind.code(),
+                doc_number: letter.doc_number.as_deref(),
+                year,
+                serial,
+                title: &letter.title,
+                body: &body,
+                issued_on: clock.today,
+                issued_by: staff.id,
+            },
+        )?;
+        let event = Event::LetterIssued {
+            letter_id: id,
+            letter: kind.code().to_string(),
+            doc_number: letter.doc_number.clone(),
+        };
+        super::cases::append(conn, case_id, Some(staff.id), &event)?;
+        refresh(conn, case_id, clock)?;
+        Ok(id)
+    })
+}

@@ -1,0 +1,862 @@
+//! Case pages: intake, the case page with its actions, timeline and deadline
+//! explanation, and the case lists.
+
+use super::AppState;
+use super::admin::agencies::tree_order;
+use super::csrf::CsrfForm;
+use super::page::{Ctx, FieldErrors, flash, html_status, redirect};
+use super::session::CurrentUser;
+use crate::db::{self, DbConn, agencies::Agency, cases as q};
+use crate::domain::calendar::Calendar;
+use crate::domain::case::{self, Action, Event};
+use crate::domain::deadline::{Deadline, Settings, Step};
+use crate::domain::outcome::{Channel, Outcome, RequesterType};
+use crate::domain::scope::Role;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::service::cases::{ActionInput, Clock, IntakeInput, Staff};
+use crate::service::{self, Fail};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// Everything a request needs to act on cases: who, where, and the clock.
+pub struct Env {
+    pub staff: Staff,
+    pub calendar: Calendar,
+    pub settings: Settings,
+    pub today: NaiveDate,
+}
+
+impl Env {
+    pub fn clock(&self) -> Clock<'_> {
+        Clock {
+            calendar: &self.calendar,
+            settings: &self.settings,
+            today: self.today,
+        }
+    }
+}
+
+pub fn env(conn: &mut DbConn, user: &CurrentUser, today: NaiveDate) -> Result<Env, AppError> {
+    let tree = service::agencies::tree(conn)?;
+    Ok(Env {
+        staff: Staff {
+            id: user.id,
+            role: user.role,
+            agency_id: user.agency_id,
+            scope: user.scope(&tree),
+        },
+        calendar: db::calendar::load(conn)?,
+        settings: Settings::default(),
+        today,
+    })
+}
+
+fn fields_to_errors(tr: &Tr, fields: &[(&'static str, &'static str)]) -> FieldErrors {
+    let mut e = FieldErrors::default();
+    for (f, k) in fields {
+        e.add(f, tr.t(k));
+    }
+    e
+}
+
+// ---------------------------------------------------------------- intake
+
+#[derive(Template)]
+#[template(path = "cases/new.html")]
+struct IntakePage {
+    ctx: Ctx,
+    input: IntakeInput,
+    agencies: Vec<(Agency, usize)>,
+    staff: Vec<(i64, String, i64)>,
+    topics: Vec<String>,
+    requester_query: String,
+    found: Vec<q::Requester>,
+    preview: Option<Preview>,
+    errors: FieldErrors,
+}
+
+pub struct Preview {
+    pub received_on: NaiveDate,
+    pub due_on: Option<NaiveDate>,
+    pub steps: Vec<String>,
+}
+
+impl IntakePage {
+    fn requester_types(&self) -> [RequesterType; 6] {
+        RequesterType::ALL
+    }
+    fn channels(&self) -> [Channel; 5] {
+        Channel::ALL
+    }
+    fn outcomes(&self) -> [Outcome; 23] {
+        Outcome::ALL
+    }
+    fn delivery_forms(&self) -> [&'static str; 4] {
+        service::cases::DELIVERY_FORMS
+    }
+    fn id_types(&self) -> [&'static str; 4] {
+        service::cases::ID_TYPES
+    }
+    fn mask(&self, s: &str) -> String {
+        case::mask_id(s)
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct IntakeQuery {
+    #[serde(default)]
+    rq: String,
+}
+
+async fn intake_page(
+    ctx: Ctx,
+    state: &AppState,
+    user: &CurrentUser,
+    input: IntakeInput,
+    requester_query: String,
+    preview: Option<Preview>,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let u = user.clone();
+    let rq = requester_query.clone();
+    let today = state.today();
+    let (agencies, staff, topics, found) = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            let agencies: Vec<(Agency, usize)> = tree_order(db::agencies::all(c)?)
+                .into_iter()
+                .filter(|(a, _)| env.staff.scope.contains(a.id))
+                .collect();
+            let ids: Vec<i64> = agencies.iter().map(|(a, _)| a.id).collect();
+            let staff = db::users::in_agencies(c, &ids)?
+                .into_iter()
+                .filter(|u| u.active && u.role != "admin")
+                .map(|u| (u.id, u.display_name, u.agency_id.unwrap_or_default()))
+                .collect();
+            let found = if rq.trim().chars().count() >= 2 {
+                q::search_requesters(c, &rq, 20)?
+            } else {
+                Vec::new()
+            };
+            Ok((agencies, staff, q::topics(c)?, found))
+        })
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    html_status(
+        status,
+        &IntakePage {
+            ctx,
+            input,
+            agencies,
+            staff,
+            topics,
+            requester_query,
+            found,
+            preview,
+            errors,
+        },
+    )
+}
+
+pub async fn new_form(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    query: web::Query<IntakeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let today = state.today().to_string();
+    let input = IntakeInput {
+        form_token: uuid::Uuid::new_v4().to_string(),
+        agency_id: user.agency_id.map(|a| a.to_string()).unwrap_or_default(),
+        assigned_to: if user.role == Role::Clerk {
+            user.id.to_string()
+        } else {
+            String::new()
+        },
+        channel: "in_person".into(),
+        arrived_on: today,
+        delivery_form: "paper".into(),
+        r_kind: "natural_person".into(),
+        r_id_type: "resident_id".into(),
+        ..Default::default()
+    };
+    let rq = query.into_inner().rq;
+    intake_page(ctx, &state, &user, input, rq, None, FieldErrors::default()).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct IntakeForm {
+    #[serde(flatten)]
+    input: IntakeInput,
+    #[serde(default)]
+    preview: String,
+}
+
+pub async fn create(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<IntakeForm>,
+) -> Result<HttpResponse, AppError> {
+    let ctx = Ctx::from_req(&req);
+    let tr = ctx.tr;
+    let input = form.input;
+    let to_save = input.clone();
+    let u = user.clone();
+    let today = state.today();
+    let preview = !form.preview.is_empty();
+    let result = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            if preview {
+                return match service::cases::check_intake(c, &env.staff, &to_save, &env.clock()) {
+                    Ok(i) => Ok(Ok(Err(Preview {
+                        received_on: i.received_on,
+                        due_on: i.deadline.due_on,
+                        steps: explain(&tr, &i.deadline),
+                    }))),
+                    Err(Fail::Fields(f)) => Ok(Err(f)),
+                    Err(e) => Err(e.into()),
+                };
+            }
+            match service::cases::intake(c, &env.staff, &to_save, &env.clock()) {
+                Ok(id) => Ok(Ok(Ok(id))),
+                Err(Fail::Fields(f)) => Ok(Err(f)),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    match result {
+        Ok(Ok(id)) => {
+            flash(&req, tr.t("case-recorded"));
+            Ok(redirect(&format!("/cases/{id}")))
+        }
+        Ok(Err(p)) => {
+            intake_page(
+                ctx,
+                &state,
+                &user,
+                input,
+                String::new(),
+                Some(p),
+                FieldErrors::default(),
+            )
+            .await
+        }
+        Err(fields) => {
+            let errors = fields_to_errors(&tr, &fields);
+            intake_page(ctx, &state, &user, input, String::new(), None, errors).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the case page
+
+/// One line of the timeline.
+pub struct TimelineRow {
+    pub at: String,
+    pub on: String,
+    pub who: String,
+    pub what: String,
+    pub detail: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "cases/show.html")]
+struct CasePage {
+    ctx: Ctx,
+    case: q::Case,
+    agency: Agency,
+    requester: q::Requester,
+    assignee: String,
+    deadline: Deadline,
+    steps: Vec<String>,
+    timeline: Vec<TimelineRow>,
+    letters: Vec<q::LetterRow>,
+    actions: Vec<&'static str>,
+    letter_kinds: Vec<&'static str>,
+    assignable: Vec<(i64, String)>,
+    today: NaiveDate,
+    /// The form shown again after a refusal, with its input and messages.
+    open_form: String,
+    input: ActionInput,
+    errors: FieldErrors,
+    alert: Option<String>,
+}
+
+impl CasePage {
+    fn can(&self, action: &str) -> bool {
+        self.actions.contains(&action)
+    }
+    fn outcomes(&self) -> [Outcome; 23] {
+        Outcome::ALL
+    }
+    fn delivery_methods(&self) -> [&'static str; 6] {
+        service::cases::DELIVERY_METHODS
+    }
+    fn is_open(&self, form: &str) -> bool {
+        self.open_form == form
+    }
+    /// The value of a retained field, or a default.
+    fn value<'a>(&'a self, field: &str, default: &'a str) -> &'a str {
+        let i = &self.input;
+        let v = match field {
+            "on" => &i.on,
+            "items" => &i.items,
+            "due" => &i.due,
+            "note" => &i.note,
+            "reason" => &i.reason,
+            "party" => &i.party,
+            "matter" => &i.matter,
+            "why" => &i.why,
+            "findings" => &i.findings,
+            "reasons" => &i.reasons,
+            "extra_basis" => &i.extra_basis,
+            "how_provided" => &i.how_provided,
+            "other_agency" => &i.other_agency,
+            "earlier_answer" => &i.earlier_answer,
+            "recipient" => &i.recipient,
+            "address" => &i.address,
+            "postal_tracking" => &i.postal_tracking,
+            _ => "",
+        };
+        if v.is_empty() { default } else { v }
+    }
+    fn selected(&self, field: &str, value: &str) -> bool {
+        let i = &self.input;
+        let v = match field {
+            "outcome" => &i.outcome,
+            "consultation" => &i.consultation,
+            "reply" => &i.reply,
+            "delivery_method" => &i.delivery_method,
+            "method" => &i.method,
+            "assigned_to" => &i.assigned_to,
+            _ => return false,
+        };
+        v == value
+    }
+}
+
+struct Loaded {
+    case: q::Case,
+    agency: Agency,
+    requester: q::Requester,
+    assignee: String,
+    deadline: Deadline,
+    events: Vec<(q::EventRow, Event)>,
+    names: BTreeMap<i64, String>,
+    letters: Vec<q::LetterRow>,
+    actions: Vec<&'static str>,
+    letter_kinds: Vec<&'static str>,
+    assignable: Vec<(i64, String)>,
+    today: NaiveDate,
+}
+
+fn load(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Loaded, AppError> {
+    let env = env(conn, user, today)?;
+    let case = service::cases::load_in_scope(conn, &env.staff, id)?;
+    let events = service::cases::history(conn, id)?;
+    let plain: Vec<Event> = events.iter().map(|(_, e)| e.clone()).collect();
+    let (facts, deadline, _) = service::cases::derive(&case, &plain, &env.clock());
+    let agency = db::agencies::find(conn, case.agency_id)?.ok_or(AppError::NotFound)?;
+    let requester = q::find_requester(conn, case.requester_id)?.ok_or(AppError::NotFound)?;
+    let mut ids: Vec<i64> = events.iter().filter_map(|(r, _)| r.user_id).collect();
+    ids.extend(case.assigned_to);
+    ids.extend(case.updated_by);
+    let names: BTreeMap<i64, String> = q::user_names(conn, &ids)?.into_iter().collect();
+    let assignee = case
+        .assigned_to
+        .and_then(|a| names.get(&a).cloned())
+        .unwrap_or_default();
+    let who = case::Who {
+        role: env.staff.role,
+        user_id: env.staff.id,
+    };
+    let actions = Action::ALL
+        .into_iter()
+        .filter(|a| case::check(*a, &facts, who, &deadline, today).is_ok())
+        .map(Action::code)
+        .collect();
+    let assignable = db::users::in_agencies(conn, &[case.agency_id])?
+        .into_iter()
+        .filter(|u| u.active && u.role != "admin")
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let letter_kinds = service::letters::issuable(&facts, &plain);
+    let letters = q::letters(conn, id)?;
+    Ok(Loaded {
+        case,
+        agency,
+        requester,
+        assignee,
+        deadline,
+        events,
+        names,
+        letters,
+        actions,
+        letter_kinds,
+        assignable,
+        today,
+    })
+}
+
+async fn case_page(
+    ctx: Ctx,
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    open_form: String,
+    input: ActionInput,
+    errors: FieldErrors,
+    alert: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let u = user.clone();
+    let today = state.today();
+    let l = state.db(move |c| load(c, &u, id, today)).await?;
+    let tr = ctx.tr;
+    let timeline = l
+        .events
+        .iter()
+        .map(|(row, e)| TimelineRow {
+            at: (row.at + chrono::Duration::hours(8))
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            on: row.on_date.map(|d| d.to_string()).unwrap_or_default(),
+            who: row
+                .user_id
+                .and_then(|u| l.names.get(&u).cloned())
+                .unwrap_or_default(),
+            what: tr.code("event", e.kind()),
+            detail: describe(&tr, e),
+        })
+        .collect();
+    let steps = explain(&tr, &l.deadline);
+    html_status(
+        status,
+        &CasePage {
+            ctx,
+            case: l.case,
+            agency: l.agency,
+            requester: l.requester,
+            assignee: l.assignee,
+            deadline: l.deadline,
+            steps,
+            timeline,
+            letters: l.letters,
+            actions: l.actions,
+            letter_kinds: l.letter_kinds,
+            assignable: l.assignable,
+            today: l.today,
+            open_form,
+            input,
+            errors,
+            alert,
+        },
+    )
+}
+
+pub async fn show(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    case_page(
+        ctx,
+        &state,
+        &user,
+        path.into_inner(),
+        String::new(),
+        ActionInput::default(),
+        FieldErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn act(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+    CsrfForm(input): CsrfForm<ActionInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, code) = path.into_inner();
+    let action = Action::parse(&code).ok_or(AppError::NotFound)?;
+    let u = user.clone();
+    let today = state.today();
+    let to_do = input.clone();
+    let result = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            match service::cases::act(c, &env.staff, id, action, &to_do, &env.clock()) {
+                Ok(()) => Ok(Ok(())),
+                Err(e @ (Fail::Fields(_) | Fail::Refused(_) | Fail::Conflict { .. })) => {
+                    let who = match &e {
+                        Fail::Conflict { by: Some(by), .. } => {
+                            db::users::find(c, *by)?.map(|u| u.display_name)
+                        }
+                        _ => None,
+                    };
+                    Ok(Err((e, who)))
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    let tr = ctx.tr;
+    match result {
+        Ok(()) => {
+            flash(
+                &req,
+                tr.ta1(
+                    "case-action-done",
+                    "action",
+                    tr.code("action", action.code()),
+                ),
+            );
+            Ok(redirect(&format!("/cases/{id}")))
+        }
+        Err((Fail::Fields(fields), _)) => {
+            let errors = fields_to_errors(&tr, &fields);
+            let alert = Some(tr.t("form-has-errors"));
+            case_page(
+                ctx,
+                &state,
+                &user,
+                id,
+                code,
+                input,
+                errors,
+                alert,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err((Fail::Refused(key), _)) => {
+            let alert = Some(tr.t(key));
+            case_page(
+                ctx,
+                &state,
+                &user,
+                id,
+                String::new(),
+                input,
+                FieldErrors::default(),
+                alert,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err((Fail::Conflict { at, .. }, who)) => {
+            let at = (at + chrono::Duration::hours(8))
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string();
+            let who = who.unwrap_or_default();
+            let alert = Some(tr.ta("case-conflict", &[("who", &who), ("at", &at)]));
+            case_page(
+                ctx,
+                &state,
+                &user,
+                id,
+                String::new(),
+                ActionInput::default(),
+                FieldErrors::default(),
+                alert,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err((e, _)) => Err(e.into()),
+    }
+}
+
+/// The deadline explanation in the user's language.
+pub fn explain(tr: &Tr, d: &Deadline) -> Vec<String> {
+    let f = |d: &NaiveDate| d.to_string();
+    d.steps
+        .iter()
+        .map(|s| match s {
+            Step::Fallback { year } => tr.ta1("step-fallback", "year", year),
+            Step::Received {
+                on,
+                rule_set_code,
+                days,
+            } => tr.ta(
+                "step-received",
+                &[
+                    ("on", &f(on)),
+                    ("rules", rule_set_code),
+                    ("days", &days.to_string()),
+                ],
+            ),
+            Step::CorrectionRequested {
+                on,
+                due,
+                notice_late,
+            } => {
+                let mut t = tr.ta(
+                    "step-correction-requested",
+                    &[("on", &f(on)), ("due", &f(due))],
+                );
+                if *notice_late {
+                    t.push_str(&tr.t("step-correction-late"));
+                }
+                t
+            }
+            Step::CorrectionRestart { on } => tr.ta1("step-correction-restart", "on", f(on)),
+            Step::DayOne { on } => tr.ta1("step-day-one", "on", f(on)),
+            Step::HolidaysSkipped { from, to } if from == to => {
+                tr.ta1("step-holiday", "on", f(from))
+            }
+            Step::HolidaysSkipped { from, to } => {
+                tr.ta("step-holidays", &[("from", &f(from)), ("to", &f(to))])
+            }
+            Step::MakeUpWorkday { on } => tr.ta1("step-makeup", "on", f(on)),
+            Step::Stopped {
+                reason,
+                from,
+                to,
+                lapsed,
+                working_days,
+            } => {
+                let why = tr.code("clock", reason.code());
+                let days = working_days.to_string();
+                match to {
+                    Some(to) => {
+                        let key = if *lapsed {
+                            "step-stopped-lapsed"
+                        } else {
+                            "step-stopped"
+                        };
+                        tr.ta(
+                            key,
+                            &[
+                                ("why", &why),
+                                ("from", &f(from)),
+                                ("to", &f(to)),
+                                ("days", &days),
+                            ],
+                        )
+                    }
+                    None => tr.ta(
+                        "step-stopped-open",
+                        &[("why", &why), ("from", &f(from)), ("days", &days)],
+                    ),
+                }
+            }
+            Step::Extended { on, days } => tr.ta(
+                "step-extended",
+                &[("on", &f(on)), ("days", &days.to_string())],
+            ),
+            Step::DeadlineSet { on, due } => {
+                tr.ta("step-deadline-set", &[("on", &f(on)), ("due", &f(due))])
+            }
+            Step::Due { on } => tr.ta1("step-due", "on", f(on)),
+            Step::Decided { on, late: false } => tr.ta1("step-decided", "on", f(on)),
+            Step::Decided { on, late: true } => tr.ta1("step-decided-late", "on", f(on)),
+            Step::Reopened { on } => tr.ta1("step-reopened", "on", f(on)),
+        })
+        .collect()
+}
+
+/// The details of a timeline entry.
+fn describe(tr: &Tr, e: &Event) -> Vec<String> {
+    let l = |key: &str, v: &str| format!("{}：{v}", tr.t(key));
+    match e {
+        Event::Intake {
+            received_on,
+            channel,
+            on_the_spot,
+        } => {
+            let mut v = vec![
+                l("field-received-on", &received_on.to_string()),
+                l("field-channel", &tr.code("channel", channel)),
+            ];
+            if *on_the_spot {
+                v.push(tr.t("case-on-the-spot"));
+            }
+            v
+        }
+        Event::Assigned { to_name, .. } => vec![l("field-assignee", to_name)],
+        Event::CorrectionRequested {
+            due,
+            items,
+            late_notice,
+            ..
+        } => {
+            let mut v: Vec<String> = items.iter().map(|i| format!("· {i}")).collect();
+            v.push(l("field-correction-due", &due.to_string()));
+            if *late_notice {
+                v.push(tr.t("case-correction-notice-late"));
+            }
+            v
+        }
+        Event::CorrectionReceived { note, .. } => vec![note.clone()],
+        Event::ConsultationStarted {
+            consultation,
+            party,
+            matter,
+            answer_due,
+            ..
+        } => vec![
+            tr.code("consultation", consultation.code()),
+            l("field-party", party),
+            l("field-matter", matter),
+            l("field-answer-due", &answer_due.to_string()),
+        ],
+        Event::ConsultationEnded { reply, note, .. } => vec![tr.code("reply", reply), note.clone()],
+        Event::ExtensionRequested { reason, .. } | Event::ExtensionRefused { reason, .. } => {
+            vec![l("field-reason", reason)]
+        }
+        Event::ExtensionApproved { days, new_due, .. } => {
+            vec![tr.ta(
+                "case-extension-approved",
+                &[("days", &days.to_string()), ("due", &new_due.to_string())],
+            )]
+        }
+        Event::DeadlineSet { due, reason, .. } => {
+            vec![l("field-due", &due.to_string()), l("field-reason", reason)]
+        }
+        Event::Decided(d) => {
+            let mut v = vec![l("field-outcome", &tr.code("outcome", d.outcome.code()))];
+            for (k, t) in [
+                ("field-findings", &d.findings),
+                ("field-reasons", &d.reasons),
+                ("field-how-provided", &d.how_provided),
+            ] {
+                if !t.is_empty() {
+                    v.push(l(k, t));
+                }
+            }
+            v
+        }
+        Event::Delivered {
+            method,
+            recipient,
+            postal_tracking,
+            ..
+        } => {
+            let mut v = vec![
+                l("field-method", &tr.code("delivery-method", method)),
+                l("field-recipient", recipient),
+            ];
+            if !postal_tracking.is_empty() {
+                v.push(l("field-postal-tracking", postal_tracking));
+            }
+            v
+        }
+        Event::Reopened { reason, .. } | Event::Voided { reason, .. } => {
+            vec![l("field-reason", reason)]
+        }
+        Event::LetterIssued {
+            letter, doc_number, ..
+        } => {
+            let mut v = vec![tr.code("letter", letter)];
+            v.extend(doc_number.clone());
+            v
+        }
+    }
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect()
+}
+
+// ---------------------------------------------------------------- letters
+
+#[derive(serde::Deserialize)]
+pub struct IssueForm {
+    kind: String,
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn issue_letter(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<IssueForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let kind = crate::domain::letters::LetterKind::parse(&form.kind)
+        .ok_or(AppError::BadRequest("error-bad-form"))?;
+    let version: i32 = form.version.trim().parse().unwrap_or(-1);
+    let u = user.clone();
+    let today = state.today();
+    let result = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            match service::letters::issue(c, &env.staff, id, kind, version, &env.clock()) {
+                Ok(l) => Ok(Ok(l)),
+                Err(Fail::Refused(key)) => Ok(Err(key)),
+                Err(Fail::Conflict { .. }) => Ok(Err("case-stale-form")),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    match result {
+        Ok(letter) => Ok(redirect(&format!("/cases/{id}/letters/{letter}"))),
+        Err(key) => {
+            let alert = Some(ctx.tr.t(key));
+            case_page(
+                ctx,
+                &state,
+                &user,
+                id,
+                String::new(),
+                ActionInput::default(),
+                FieldErrors::default(),
+                alert,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cases/letter.html")]
+struct LetterPage {
+    ctx: Ctx,
+    case: q::Case,
+    letter: q::LetterRow,
+}
+
+/// A letter exactly as it was issued, laid out for printing on A4.
+pub async fn show_letter(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, letter_id) = path.into_inner();
+    let u = user.clone();
+    let today = state.today();
+    let (case, letter) = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            let case = service::cases::load_in_scope(c, &env.staff, id)?;
+            let letter = q::letter(c, id, letter_id)?.ok_or(AppError::NotFound)?;
+            Ok((case, letter))
+        })
+        .await?;
+    html_status(StatusCode::OK, &LetterPage { ctx, case, letter })
+}

@@ -1,0 +1,177 @@
+//! The supervisor's dashboard: what is overdue, due soon, awaiting approval or
+//! waiting on someone else, by agency and by clerk, and a year of weekly flow.
+
+use super::AppState;
+use super::cases::env;
+use super::chart;
+use super::page::{Ctx, html};
+use super::session::CurrentUser;
+use crate::db::{self, cases as q};
+use crate::domain::scope::Role;
+use crate::error::AppError;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{Duration, NaiveDate};
+use std::collections::BTreeMap;
+
+/// Working days ahead that count as "due soon".
+pub const SOON: u32 = 3;
+
+#[derive(Clone, Debug, Default)]
+pub struct Counts {
+    pub open: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub extension: i64,
+    pub consultation: i64,
+    pub correction: i64,
+}
+
+impl Counts {
+    fn add(&mut self, r: &q::OpenRow, today: NaiveDate, soon: NaiveDate) {
+        self.open += 1;
+        match r.due_on {
+            Some(d) if d < today => self.overdue += 1,
+            Some(d) if d <= soon => self.due_soon += 1,
+            _ => {}
+        }
+        if r.extension_pending {
+            self.extension += 1;
+        }
+        match r.clock.as_str() {
+            "third_party_consultation" | "agency_consultation" => self.consultation += 1,
+            "correction" => self.correction += 1,
+            _ => {}
+        }
+    }
+}
+
+pub struct Line {
+    pub name: String,
+    /// The query string that narrows the case list to this line.
+    pub filter: String,
+    pub counts: Counts,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    ctx: Ctx,
+    total: Counts,
+    sections: Vec<(String, Vec<Line>)>,
+    chart: String,
+    soon: u32,
+    summary: String,
+}
+
+pub async fn show(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    if user.role == Role::Clerk {
+        return Err(AppError::Forbidden);
+    }
+    let today = state.today();
+    let u = user.clone();
+    let (rows, received, closed, agencies, users, soon_date) = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            let ids = env.staff.scope.ids();
+            let from = chart::week_start(today) - Duration::weeks(51);
+            Ok((
+                q::open_rows(c, ids)?,
+                q::received_per_day(c, ids, from)?,
+                q::closed_per_day(c, ids, from)?,
+                db::agencies::all(c)?,
+                db::users::all(c)?,
+                env.calendar.add_working_days(today, SOON),
+            ))
+        })
+        .await?;
+    let mut total = Counts::default();
+    let mut by_agency: BTreeMap<i64, Counts> = BTreeMap::new();
+    let mut by_clerk: BTreeMap<Option<i64>, Counts> = BTreeMap::new();
+    for r in &rows {
+        total.add(r, today, soon_date);
+        by_agency
+            .entry(r.agency_id)
+            .or_default()
+            .add(r, today, soon_date);
+        by_clerk
+            .entry(r.assigned_to)
+            .or_default()
+            .add(r, today, soon_date);
+    }
+    let by_agency: Vec<Line> = by_agency
+        .into_iter()
+        .map(|(id, counts)| Line {
+            name: agencies
+                .iter()
+                .find(|a| a.id == id)
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            filter: format!("agency={id}&"),
+            counts,
+        })
+        .collect();
+    let unassigned = ctx.tr.t("case-unassigned");
+    let by_clerk: Vec<Line> = by_clerk
+        .into_iter()
+        .filter_map(|(id, counts)| {
+            let id = id?;
+            Some(Line {
+                name: users
+                    .iter()
+                    .find(|u| u.id == id)
+                    .map(|u| u.display_name.clone())
+                    .unwrap_or_default(),
+                filter: format!("assigned={id}&"),
+                counts,
+            })
+        })
+        .chain(rows.iter().any(|r| r.assigned_to.is_none()).then(|| {
+            let mut counts = Counts::default();
+            for r in rows.iter().filter(|r| r.assigned_to.is_none()) {
+                counts.add(r, today, soon_date);
+            }
+            Line {
+                name: unassigned.clone(),
+                filter: String::new(),
+                counts,
+            }
+        }))
+        .collect();
+    let weeks = chart::weeks(today, 52, &received, &closed);
+    let labels = [
+        ctx.tr.t("chart-received"),
+        ctx.tr.t("chart-answered"),
+        ctx.tr.t("chart-late"),
+    ];
+    let chart = chart::svg(
+        &weeks,
+        [&labels[0], &labels[1], &labels[2]],
+        &ctx.tr.t("chart-title"),
+    );
+    let sum = |f: fn(&chart::Week) -> i64| weeks.iter().map(f).sum::<i64>().to_string();
+    let summary = ctx.tr.ta(
+        "dash-year-summary",
+        &[
+            ("received", &sum(|w| w.received)),
+            ("answered", &sum(|w| w.answered)),
+            ("late", &sum(|w| w.late)),
+        ],
+    );
+    let sections = vec![
+        (ctx.tr.t("dash-by-agency"), by_agency),
+        (ctx.tr.t("dash-by-clerk"), by_clerk),
+    ];
+    html(&DashboardPage {
+        ctx,
+        total,
+        sections,
+        chart,
+        soon: SOON,
+        summary,
+    })
+}

@@ -1,0 +1,243 @@
+//! Case lists: "my cases" for a clerk and the filtered list for everyone.
+
+use super::AppState;
+use super::cases::env;
+use super::page::{Ctx, html};
+use super::session::CurrentUser;
+use crate::db::{self, agencies::Agency, cases as q};
+use crate::domain::outcome::{Channel, Outcome};
+use crate::error::AppError;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(serde::Deserialize, Default, Clone, Debug)]
+#[serde(default)]
+pub struct ListQuery {
+    pub agency: String,
+    pub status: String,
+    pub channel: String,
+    pub outcome: String,
+    pub topic: String,
+    pub from: String,
+    pub to: String,
+    pub overdue: String,
+    pub due_within: String,
+    pub clock: String,
+    pub extension: String,
+    pub late: String,
+    pub assigned: String,
+    pub q: String,
+    pub page: Option<i64>,
+}
+
+impl ListQuery {
+    pub fn link(&self, page: i64) -> String {
+        let mut me = self.clone();
+        me.page = Some(page);
+        serde_urlencoded::to_string(Pairs(&me)).unwrap_or_default()
+    }
+}
+
+struct Pairs<'a>(&'a ListQuery);
+
+impl serde::Serialize for Pairs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let q = self.0;
+        let page = q.page.unwrap_or(1).to_string();
+        let all = [
+            ("agency", &q.agency),
+            ("status", &q.status),
+            ("channel", &q.channel),
+            ("outcome", &q.outcome),
+            ("topic", &q.topic),
+            ("from", &q.from),
+            ("to", &q.to),
+            ("overdue", &q.overdue),
+            ("due_within", &q.due_within),
+            ("clock", &q.clock),
+            ("extension", &q.extension),
+            ("late", &q.late),
+            ("assigned", &q.assigned),
+            ("q", &q.q),
+            ("page", &page),
+        ];
+        let mut seq = s.serialize_seq(None)?;
+        for (k, v) in all.iter().filter(|(_, v)| !v.is_empty()) {
+            seq.serialize_element(&(k, v))?;
+        }
+        seq.end()
+    }
+}
+
+pub struct Row {
+    pub case: q::Case,
+    pub agency: String,
+    pub assignee: String,
+    /// Working days left (negative: overdue), for open cases with a running clock.
+    pub days_left: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "cases/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    title: String,
+    q: ListQuery,
+    rows: Vec<Row>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    agencies: Vec<Agency>,
+    topics: Vec<String>,
+    bad_input: bool,
+    mine: bool,
+}
+
+impl ListPage {
+    fn channels(&self) -> [Channel; 5] {
+        Channel::ALL
+    }
+    fn outcomes(&self) -> [Outcome; 23] {
+        Outcome::ALL
+    }
+}
+
+fn parse_date(s: &str, bad: &mut bool) -> Option<NaiveDate> {
+    match s.trim() {
+        "" => None,
+        t => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map_err(|_| *bad = true)
+            .ok(),
+    }
+}
+
+async fn render(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    query: ListQuery,
+    mine: bool,
+) -> Result<HttpResponse, AppError> {
+    let today = state.today();
+    let u = user.clone();
+    let qq = query.clone();
+    let (rows, total, agencies, topics, bad_input) = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            let tree = crate::service::agencies::tree(c)?;
+            let mut bad = false;
+            // The agency filter narrows the user's scope to a subtree; never widens it.
+            let mut agencies: Option<Vec<i64>> = env.staff.scope.ids().map(<[i64]>::to_vec);
+            if let Ok(a) = qq.agency.trim().parse::<i64>() {
+                let sub: Vec<i64> = tree
+                    .subtree(&a)
+                    .into_iter()
+                    .filter(|id| env.staff.scope.contains(*id))
+                    .collect();
+                agencies = Some(sub);
+            }
+            let due_within = qq
+                .due_within
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 60);
+            if !qq.due_within.trim().is_empty() && due_within.is_none() {
+                bad = true;
+            }
+            let f = q::Filter {
+                agencies,
+                assigned_to: if mine {
+                    Some(u.id)
+                } else {
+                    qq.assigned.trim().parse().ok()
+                },
+                status: match qq.status.as_str() {
+                    s @ ("open" | "closed" | "void") => Some(s.to_string()),
+                    _ if mine => Some("open".into()),
+                    _ => None,
+                },
+                channel: Some(qq.channel.clone()).filter(|s| !s.is_empty()),
+                outcome: Some(qq.outcome.clone()).filter(|s| !s.is_empty()),
+                topic: Some(qq.topic.clone()).filter(|s| !s.is_empty()),
+                received_from: parse_date(&qq.from, &mut bad),
+                received_to: parse_date(&qq.to, &mut bad),
+                overdue_on: (qq.overdue == "1").then_some(today),
+                due_between: due_within.map(|n| (today, env.calendar.add_working_days(today, n))),
+                clock: Some(qq.clock.clone()).filter(|s| !s.is_empty()),
+                extension_pending: qq.extension == "1",
+                late: qq.late == "1",
+                text: Some(qq.q.trim().to_string()).filter(|s| !s.is_empty()),
+            };
+            let page = qq.page.unwrap_or(1).max(1);
+            let (cases, total) = q::list(c, &f, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            let all = db::agencies::all(c)?;
+            let names: BTreeMap<i64, String> =
+                all.iter().map(|a| (a.id, a.short_name.clone())).collect();
+            let user_ids: Vec<i64> = cases.iter().filter_map(|c| c.assigned_to).collect();
+            let users: BTreeMap<i64, String> = q::user_names(c, &user_ids)?.into_iter().collect();
+            let rows = cases
+                .into_iter()
+                .map(|case| Row {
+                    agency: names.get(&case.agency_id).cloned().unwrap_or_default(),
+                    assignee: case
+                        .assigned_to
+                        .and_then(|a| users.get(&a).cloned())
+                        .unwrap_or_default(),
+                    days_left: match (case.status.as_str(), case.due_on) {
+                        ("open", Some(d)) if case.clock.is_empty() || d < today => {
+                            Some(env.calendar.working_days_between(today, d))
+                        }
+                        _ => None,
+                    },
+                    case,
+                })
+                .collect();
+            let visible: Vec<Agency> = crate::web::admin::agencies::tree_order(all)
+                .into_iter()
+                .map(|(a, _)| a)
+                .filter(|a| env.staff.scope.contains(a.id))
+                .collect();
+            Ok((rows, total, visible, q::topics(c)?, bad))
+        })
+        .await?;
+    let page = query.page.unwrap_or(1).max(1);
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let title = ctx.tr.t(if mine { "nav-my-cases" } else { "nav-cases" });
+    html(&ListPage {
+        ctx,
+        title,
+        q: query,
+        rows,
+        total,
+        page,
+        pages,
+        agencies,
+        topics,
+        bad_input,
+        mine,
+    })
+}
+
+pub async fn list(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    render(ctx, user, state, q.into_inner(), false).await
+}
+
+pub async fn mine(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    render(ctx, user, state, q.into_inner(), true).await
+}
