@@ -413,17 +413,48 @@ fn load(
     })
 }
 
-async fn case_page(
-    ctx: Ctx,
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
+/// How the case page is shown again after a refused action.
+struct Shown {
     open_form: String,
     input: ActionInput,
     errors: FieldErrors,
     alert: Option<String>,
     status: StatusCode,
+}
+
+impl Shown {
+    fn plain() -> Shown {
+        Shown {
+            open_form: String::new(),
+            input: ActionInput::default(),
+            errors: FieldErrors::default(),
+            alert: None,
+            status: StatusCode::OK,
+        }
+    }
+    fn alert(text: String) -> Shown {
+        Shown {
+            alert: Some(text),
+            status: StatusCode::CONFLICT,
+            ..Shown::plain()
+        }
+    }
+}
+
+async fn case_page(
+    ctx: Ctx,
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    shown: Shown,
 ) -> Result<HttpResponse, AppError> {
+    let Shown {
+        open_form,
+        input,
+        errors,
+        alert,
+        status,
+    } = shown;
     let u = user.clone();
     let today = state.today();
     let l = state.db(move |c| load(c, &u, id, today)).await?;
@@ -475,18 +506,7 @@ pub async fn show(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    case_page(
-        ctx,
-        &state,
-        &user,
-        path.into_inner(),
-        String::new(),
-        ActionInput::default(),
-        FieldErrors::default(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    case_page(ctx, &state, &user, path.into_inner(), Shown::plain()).await
 }
 
 pub async fn act(
@@ -534,54 +554,25 @@ pub async fn act(
             Ok(redirect(&format!("/cases/{id}")))
         }
         Err((Fail::Fields(fields), _)) => {
-            let errors = fields_to_errors(&tr, &fields);
-            let alert = Some(tr.t("form-has-errors"));
-            case_page(
-                ctx,
-                &state,
-                &user,
-                id,
-                code,
+            let shown = Shown {
+                open_form: code,
+                errors: fields_to_errors(&tr, &fields),
+                alert: Some(tr.t("form-has-errors")),
+                status: StatusCode::BAD_REQUEST,
                 input,
-                errors,
-                alert,
-                StatusCode::BAD_REQUEST,
-            )
-            .await
+            };
+            case_page(ctx, &state, &user, id, shown).await
         }
         Err((Fail::Refused(key), _)) => {
-            let alert = Some(tr.t(key));
-            case_page(
-                ctx,
-                &state,
-                &user,
-                id,
-                String::new(),
-                input,
-                FieldErrors::default(),
-                alert,
-                StatusCode::CONFLICT,
-            )
-            .await
+            case_page(ctx, &state, &user, id, Shown::alert(tr.t(key))).await
         }
         Err((Fail::Conflict { at, .. }, who)) => {
             let at = (at + chrono::Duration::hours(8))
                 .format("%Y-%m-%d %H:%M:%S")
                 .to_string();
             let who = who.unwrap_or_default();
-            let alert = Some(tr.ta("case-conflict", &[("who", &who), ("at", &at)]));
-            case_page(
-                ctx,
-                &state,
-                &user,
-                id,
-                String::new(),
-                ActionInput::default(),
-                FieldErrors::default(),
-                alert,
-                StatusCode::CONFLICT,
-            )
-            .await
+            let alert = tr.ta("case-conflict", &[("who", &who), ("at", &at)]);
+            case_page(ctx, &state, &user, id, Shown::alert(alert)).await
         }
         Err((e, _)) => Err(e.into()),
     }
@@ -815,19 +806,8 @@ pub async fn issue_letter(
     match result {
         Ok(letter) => Ok(redirect(&format!("/cases/{id}/letters/{letter}"))),
         Err(key) => {
-            let alert = Some(ctx.tr.t(key));
-            case_page(
-                ctx,
-                &state,
-                &user,
-                id,
-                String::new(),
-                ActionInput::default(),
-                FieldErrors::default(),
-                alert,
-                StatusCode::CONFLICT,
-            )
-            .await
+            let alert = ctx.tr.t(key);
+            case_page(ctx, &state, &user, id, Shown::alert(alert)).await
         }
     }
 }

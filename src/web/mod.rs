@@ -32,7 +32,7 @@ use std::time::Duration;
 pub struct AppState {
     pub pool: Pool,
     /// A fixed "today" for tests; None in production (the date in China).
-    pub today_override: Option<chrono::NaiveDate>,
+    pub today_override: std::sync::RwLock<Option<chrono::NaiveDate>>,
     /// Failed logins per account.
     pub login_accounts: Throttle,
     /// Failed logins per client address; higher, since an office may share one address.
@@ -43,7 +43,7 @@ impl AppState {
     pub fn new(pool: Pool) -> AppState {
         AppState {
             pool,
-            today_override: None,
+            today_override: std::sync::RwLock::new(None),
             // Five failures in 15 minutes lock the account for 15 minutes;
             // twenty lock the address.
             login_accounts: Throttle::new(5, Duration::from_secs(900), Duration::from_secs(900)),
@@ -52,8 +52,11 @@ impl AppState {
     }
 
     pub fn today(&self) -> chrono::NaiveDate {
-        self.today_override
-            .unwrap_or_else(crate::service::cases::today_in_china)
+        let fixed = *self
+            .today_override
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
+        fixed.unwrap_or_else(crate::service::cases::today_in_china)
     }
 
     /// Runs database work on the blocking thread pool.

@@ -98,6 +98,7 @@ impl Drop for TestDb {
 
 pub struct TestApp {
     pub base: String,
+    pub state: actix_web::web::Data<gongkai::web::AppState>,
     pub pool: db::Pool,
     pub db: TestDb,
     handle: actix_web::dev::ServerHandle,
@@ -125,6 +126,7 @@ impl TestApp {
             workers: 2,
         };
         let (tx, rx) = std::sync::mpsc::channel();
+        let shared = state.clone();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let server = gongkai::web::build_server(listener, state, key, &config).unwrap();
@@ -135,10 +137,17 @@ impl TestApp {
         let handle = rx.recv().unwrap();
         Some(TestApp {
             base,
+            state: shared,
             pool,
             db,
             handle,
         })
+    }
+
+    /// Fixes the application's "today" (YYYY-MM-DD).
+    pub fn set_today(&self, day: &str) {
+        let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+        *self.state.today_override.write().unwrap() = Some(d);
     }
 
     pub fn conn(&self) -> db::PooledConn {
