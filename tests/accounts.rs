@@ -25,9 +25,10 @@ async fn login_renews_session_and_logout_ends_it(app: TestApp) {
     let before = b.get("/login").await;
     let token_before = before.csrf();
     b.login("wang", PASSWORD).await.assert_redirect("/");
-    let home = b.get("/").await;
+    b.get("/").await.assert_redirect("/cases/mine");
+    let home = b.get("/cases/mine").await;
     home.assert_ok()
-        .assert_contains("常州市人民政府")
+        .assert_contains("我的案件")
         .assert_contains("wang");
     // A new session at login: the pre-login token no longer works.
     assert_ne!(home.csrf(), token_before);
@@ -211,7 +212,7 @@ async fn clerk_and_supervisor_cannot_use_admin_pages(app: TestApp) {
             b.get(path).await.assert_status(403).assert_contains("无权");
         }
         // A valid token does not make a clerk an administrator.
-        let token = b.get("/").await.csrf();
+        let token = b.get("/account/password").await.csrf();
         for (path, fields) in [
             (
                 "/admin/agencies/new",
@@ -247,7 +248,7 @@ async fn deactivation_and_reset_end_sessions(app: TestApp) {
     let clerk_id = app.user("chen", "clerk", Some("CZ"));
     let clerk = app.browser();
     clerk.login("chen", PASSWORD).await.assert_redirect("/");
-    clerk.get("/").await.assert_ok();
+    clerk.get("/cases/mine").await.assert_ok();
     let page = format!("/admin/users/{clerk_id}");
     admin
         .submit(
@@ -257,7 +258,7 @@ async fn deactivation_and_reset_end_sessions(app: TestApp) {
         )
         .await
         .assert_redirect(&page);
-    clerk.get("/").await.assert_redirect("/login");
+    clerk.get("/cases/mine").await.assert_redirect("/login");
     clerk.login("chen", PASSWORD).await.assert_status(401);
     admin
         .submit(

@@ -10,6 +10,7 @@ both_backends!(
     agency_csv_import_all_or_nothing,
     calendar_year_grid_and_corrections,
     audit_log_is_filterable,
+    settings_and_topics,
 );
 
 fn id_of(app: &TestApp, code: &str) -> i64 {
@@ -311,4 +312,73 @@ async fn audit_log_is_filterable(app: TestApp) {
         .await
         .assert_ok()
         .assert_contains("YYYY-MM-DD");
+}
+
+async fn settings_and_topics(app: TestApp) {
+    app.agency("CZ", "常州市人民政府", "government", None);
+    let clerk = app.signed_in("wang", "clerk", Some("CZ")).await;
+    clerk.get("/admin/settings").await.assert_status(403);
+    let b = app.signed_in("boss", "admin", None).await;
+    let page = b.get("/admin/settings").await;
+    page.assert_ok()
+        .assert_contains("value=\"15\"")
+        .assert_contains("征地拆迁");
+    b.submit(
+        "/admin/settings",
+        "/admin/settings/rules",
+        &[
+            ("correction_period_days", "0"),
+            ("consultation_days", "15"),
+            ("correction_notice_days", "7"),
+        ],
+    )
+    .await
+    .assert_status(400)
+    .assert_contains("1 至 60");
+    b.submit(
+        "/admin/settings",
+        "/admin/settings/rules",
+        &[
+            ("correction_period_days", "10"),
+            ("consultation_days", "15"),
+            ("correction_notice_days", "7"),
+            ("fee_stops_clock", "true"),
+        ],
+    )
+    .await
+    .assert_redirect("/admin/settings");
+    let s = app.with_conn(|c| gongkai::service::rules::load(c).unwrap());
+    assert_eq!((s.correction_period_days, s.fee_stops_clock), (10, true));
+    b.submit(
+        "/admin/settings",
+        "/admin/settings/topics",
+        &[("name", "交通运输")],
+    )
+    .await
+    .assert_redirect("/admin/settings");
+    b.submit(
+        "/admin/settings",
+        "/admin/settings/topics",
+        &[("name", "交通运输")],
+    )
+    .await
+    .assert_status(400)
+    .assert_contains("已有同名类别");
+    clerk.get("/cases/new").await.assert_contains("交通运输");
+    let id = app.with_conn(|c| {
+        gongkai::service::rules::topics(c)
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == "交通运输")
+            .unwrap()
+            .id
+    });
+    b.submit(
+        "/admin/settings",
+        &format!("/admin/settings/topics/{id}"),
+        &[("active", "false")],
+    )
+    .await
+    .assert_redirect("/admin/settings");
+    clerk.get("/cases/new").await.assert_lacks("交通运输");
 }

@@ -168,7 +168,11 @@ async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
     let c = stored(&app, id);
     assert_eq!(c.due_on, Some(date("2024-10-30")));
     let wang = app.with_conn(|c| db::users::find_by_username(c, "wang").unwrap().unwrap().id);
-    assert_eq!(c.assigned_to, Some(wang), "a clerk's intake is theirs by default");
+    assert_eq!(
+        c.assigned_to,
+        Some(wang),
+        "a clerk's intake is theirs by default"
+    );
     // Ordinary letter: the receipt date is the confirmation day; numbers go on per agency and year.
     let p = intake(
         &b,
@@ -562,7 +566,7 @@ async fn other_agencies_cannot_see_or_act(app: TestApp) {
     let id = case_id(&intake(&wang, &app, &[]).await);
     let zhao = login(&app, "zhao").await;
     zhao.get(&format!("/cases/{id}")).await.assert_status(403);
-    let token = zhao.get("/").await.csrf();
+    let token = zhao.get("/cases/mine").await.csrf();
     for action in [
         "assign",
         "request_correction",

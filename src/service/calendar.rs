@@ -78,7 +78,7 @@ pub fn remove_day(conn: &mut DbConn, actor: &Actor, day: chrono::NaiveDate) -> R
 /// Deadlines depend on the calendar: recompute what is stored for indexing.
 fn after_change(conn: &mut DbConn, changed_from: chrono::NaiveDate) -> Result<(), Fail> {
     let calendar = db::calendar::load(conn)?;
-    let settings = crate::domain::deadline::Settings::default();
+    let settings = super::rules::load(conn)?;
     let clock = super::cases::Clock {
         calendar: &calendar,
         settings: &settings,

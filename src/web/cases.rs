@@ -50,7 +50,7 @@ pub fn env(conn: &mut DbConn, user: &CurrentUser, today: NaiveDate) -> Result<En
             scope: user.scope(&tree),
         },
         calendar: db::calendar::load(conn)?,
-        settings: Settings::default(),
+        settings: service::rules::load(conn)?,
         today,
     })
 }

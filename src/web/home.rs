@@ -1,9 +1,10 @@
 //! The start page and the health check.
 
 use super::AppState;
-use super::page::{Ctx, html};
+use super::page::{Ctx, html, redirect};
 use super::session::CurrentUser;
 use crate::db;
+use crate::domain::scope::Role;
 use crate::error::AppError;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -21,11 +22,18 @@ struct HomePage {
     missing_years: Vec<i32>,
 }
 
+/// Each role starts where its work is: clerks at their cases, supervisors at
+/// the dashboard, administrators at this overview.
 pub async fn index(
     ctx: Ctx,
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    match user.role {
+        Role::Clerk => return Ok(redirect("/cases/mine")),
+        Role::Supervisor => return Ok(redirect("/dashboard")),
+        Role::Admin => {}
+    }
     let agency_id = user.agency_id;
     let (agency, agencies, users, years) = state
         .db(move |c| {

@@ -1,9 +1,11 @@
-//! The office's administration pages: agencies, users, the calendar, the audit log.
+//! The office's administration pages: agencies, users, the calendar, the
+//! settings and topics, the audit log.
 //! Every handler here requires the admin role.
 
 pub mod agencies;
 pub mod audit;
 pub mod calendar;
+pub mod settings;
 pub mod users;
 
 use actix_web::web;
@@ -31,5 +33,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/calendar", web::get().to(calendar::show))
         .route("/admin/calendar/day", web::post().to(calendar::set_day))
         .route("/admin/calendar/import", web::post().to(calendar::import))
-        .route("/admin/audit", web::get().to(audit::list));
+        .route("/admin/audit", web::get().to(audit::list))
+        .route("/admin/settings", web::get().to(settings::show))
+        .route(
+            "/admin/settings/rules",
+            web::post().to(settings::save_rules),
+        )
+        .route(
+            "/admin/settings/topics",
+            web::post().to(settings::add_topic),
+        )
+        .route(
+            "/admin/settings/topics/{id}",
+            web::post().to(settings::set_topic),
+        );
 }

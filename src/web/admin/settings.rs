@@ -1,0 +1,150 @@
+//! The office's settings: the periods the law leaves to it, and the topic list.
+
+use crate::domain::scope::Role;
+use crate::error::AppError;
+use crate::service::{
+    self, Fail,
+    rules::{RulesInput, Topic},
+};
+use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
+use crate::web::page::{Ctx, FieldErrors, flash, html_status, redirect};
+use crate::web::session::CurrentUser;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "admin/settings.html")]
+struct SettingsPage {
+    ctx: Ctx,
+    rules: RulesInput,
+    topics: Vec<Topic>,
+    topic_name: String,
+    errors: FieldErrors,
+}
+
+async fn page(
+    ctx: Ctx,
+    state: &AppState,
+    rules: Option<RulesInput>,
+    topic_name: String,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let (stored, topics) = state
+        .db(|c| Ok((service::rules::load(c)?, service::rules::topics(c)?)))
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let rules = rules.unwrap_or_else(|| RulesInput::from(&stored));
+    html_status(
+        status,
+        &SettingsPage {
+            ctx,
+            rules,
+            topics,
+            topic_name,
+            errors,
+        },
+    )
+}
+
+pub async fn show(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    page(ctx, &state, None, String::new(), FieldErrors::default()).await
+}
+
+pub async fn save_rules(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(input): CsrfForm<RulesInput>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let actor = user.actor();
+    let today = state.today();
+    let to_save = input.clone();
+    let result = state
+        .db(
+            move |c| match service::rules::save(c, &actor, &to_save, today) {
+                Ok(()) => Ok(Ok(())),
+                Err(Fail::Fields(f)) => Ok(Err(f)),
+                Err(e) => Err(e.into()),
+            },
+        )
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    match result {
+        Ok(()) => {
+            flash(&req, ctx.tr.t("settings-saved"));
+            Ok(redirect("/admin/settings"))
+        }
+        Err(fields) => {
+            let mut errors = FieldErrors::default();
+            for (f, k) in fields {
+                errors.add(f, ctx.tr.t(k));
+            }
+            page(ctx, &state, Some(input), String::new(), errors).await
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct TopicForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn add_topic(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<TopicForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let actor = user.actor();
+    let name = form.name.clone();
+    let result = state
+        .db(move |c| match service::rules::add_topic(c, &actor, &name) {
+            Ok(()) => Ok(Ok(())),
+            Err(Fail::Field { field, key }) => Ok(Err((field, key))),
+            Err(e) => Err(e.into()),
+        })
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    match result {
+        Ok(()) => Ok(redirect("/admin/settings")),
+        Err((_, key)) => {
+            let errors = FieldErrors::one("topic", ctx.tr.t(key));
+            page(ctx, &state, None, form.name, errors).await
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ActiveForm {
+    active: String,
+}
+
+pub async fn set_topic(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ActiveForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let actor = user.actor();
+    let id = path.into_inner();
+    let active = form.active == "true";
+    state
+        .db(move |c| Ok(service::rules::set_topic_active(c, &actor, id, active)?))
+        .await?;
+    Ok(redirect("/admin/settings"))
+}
