@@ -108,5 +108,7 @@ impl ResponseError for AppError {
 
 fn is_busy(e: &diesel::result::Error) -> bool {
     let text = e.to_string();
-    text.contains("database is locked") || text.contains("database is busy")
+    text.contains("database is locked")
+        || text.contains("database is busy")
+        || text.contains("lock timeout")
 }

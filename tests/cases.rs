@@ -16,6 +16,8 @@ both_backends!(
     stale_forms_are_not_overwritten,
     lists_filters_and_dashboard,
     correction_overdue_reopen_and_void,
+    concurrent_intake_gets_distinct_numbers,
+    a_busy_database_is_explained_and_nothing_is_written,
 );
 
 fn calendar() -> Calendar {
@@ -928,4 +930,56 @@ async fn correction_overdue_reopen_and_void(app: TestApp) {
     root.get("/dashboard")
         .await
         .assert_contains("近 52 周：收到 0 件");
+}
+
+async fn concurrent_intake_gets_distinct_numbers(app: TestApp) {
+    setup(&app);
+    app.set_today("2024-09-27");
+    let b = login(&app, "wang").await;
+    let (a, c, d, e, f, g) = tokio::join!(
+        intake(&b, &app, &[]),
+        intake(&b, &app, &[]),
+        intake(&b, &app, &[]),
+        intake(&b, &app, &[]),
+        intake(&b, &app, &[]),
+        intake(&b, &app, &[]),
+    );
+    let mut numbers: Vec<String> = [a, c, d, e, f, g]
+        .iter()
+        .map(|p| stored(&app, case_id(p)).tracking_no)
+        .collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=6).map(|n| format!("CZ-GTJ-2024-{n:04}")).collect();
+    assert_eq!(numbers, expected);
+}
+
+async fn a_busy_database_is_explained_and_nothing_is_written(app: TestApp) {
+    use diesel::connection::SimpleConnection;
+    setup(&app);
+    app.set_today("2024-09-27");
+    let b = login(&app, "wang").await;
+    let id = case_id(&intake(&b, &app, &[]).await);
+    let before = stored(&app, id);
+    // Another writer holds the lock for longer than a request waits.
+    let mut hold = app.conn();
+    match app.db.backend {
+        common::Backend::Sqlite => hold.batch_execute("BEGIN IMMEDIATE").unwrap(),
+        common::Backend::Postgres => hold
+            .batch_execute(&format!(
+                "BEGIN; SELECT id FROM cases WHERE id = {id} FOR UPDATE"
+            ))
+            .unwrap(),
+    }
+    let r = act(&b, id, "request_extension", &[("reason", "量大")]).await;
+    hold.batch_execute("ROLLBACK").unwrap();
+    r.assert_status(503).assert_contains("数据库繁忙");
+    let after = stored(&app, id);
+    assert_eq!(
+        (after.version, after.extension_pending),
+        (before.version, false)
+    );
+    // Once the lock is gone the same action goes through.
+    act(&b, id, "request_extension", &[("reason", "量大")])
+        .await
+        .assert_redirect(&format!("/cases/{id}"));
 }

@@ -202,19 +202,32 @@ pub fn topics(conn: &mut DbConn) -> QueryResult<Vec<String>> {
 /// transaction is exclusive).
 pub fn next_number(conn: &mut DbConn, agency_id: i64, year: i32, name: &str) -> QueryResult<i32> {
     let key = counters::table.find((agency_id, year, name));
-    let n = diesel::update(key)
-        .set(counters::value.eq(counters::value + 1))
-        .execute(conn)?;
-    if n == 0 {
-        diesel::insert_into(counters::table)
-            .values((
-                counters::agency_id.eq(agency_id),
-                counters::year.eq(year),
-                counters::name.eq(name),
-                counters::value.eq(1),
-            ))
-            .execute(conn)?;
-        return Ok(1);
+    let bump = |conn: &mut DbConn| {
+        diesel::update(key)
+            .set(counters::value.eq(counters::value + 1))
+            .execute(conn)
+    };
+    if bump(conn)? == 0 {
+        // First number of the year. Inside a savepoint: when another writer
+        // inserted the row first (PostgreSQL), its unique violation only undoes
+        // this insert, and the update then takes the next number after theirs.
+        let inserted = conn.transaction(|conn| {
+            diesel::insert_into(counters::table)
+                .values((
+                    counters::agency_id.eq(agency_id),
+                    counters::year.eq(year),
+                    counters::name.eq(name),
+                    counters::value.eq(1),
+                ))
+                .execute(conn)
+        });
+        match inserted {
+            Ok(_) => return Ok(1),
+            Err(e) if super::is_unique_violation(&e) => {
+                bump(conn)?;
+            }
+            Err(e) => return Err(e),
+        }
     }
     key.select(counters::value).first(conn)
 }

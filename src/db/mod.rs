@@ -103,9 +103,14 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, DbError> {
         match &self.target {
-            Target::Postgres(url) => PgConnection::establish(url)
-                .map(DbConn::Pg)
-                .map_err(|e| DbError::Connect(explain_pg(url, &e.to_string()))),
+            Target::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)
+                    .map_err(|e| DbError::Connect(explain_pg(url, &e.to_string())))?;
+                // A request waits at most this long for a row another writer
+                // holds, then fails with "busy" instead of hanging.
+                conn.batch_execute("SET lock_timeout = '5s'")?;
+                Ok(DbConn::Pg(conn))
+            }
             Target::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)
                     .map_err(|e| DbError::Connect(format!("sqlite file {path}: {e}")))?;

@@ -69,6 +69,9 @@ pub fn begin(session: &Session, user: &db::users::User) -> Result<(), AppError> 
     put(SEEN, Utc::now().timestamp().into())?;
     put(ROLE, user.role.clone().into())?;
     put(NAME, user.display_name.clone().into())?;
+    // A fresh token now, not on the first page: pages opened side by side
+    // right after login must all carry the same one.
+    super::csrf::token(session);
     Ok(())
 }
 
