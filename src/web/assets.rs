@@ -3,11 +3,18 @@
 use crate::error::AppError;
 use actix_web::{HttpResponse, web};
 
-const FILES: &[(&str, &str, &str)] = &[(
-    "style.css",
-    "text/css; charset=utf-8",
-    include_str!("../../static/style.css"),
-)];
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/style.css"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../../static/favicon.svg"),
+    ),
+];
 
 pub async fn serve(name: web::Path<String>) -> Result<HttpResponse, AppError> {
     let (_, mime, body) = FILES
@@ -18,4 +25,11 @@ pub async fn serve(name: web::Path<String>) -> Result<HttpResponse, AppError> {
         .content_type(*mime)
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(*body))
+}
+
+/// Browsers ask for /favicon.ico whatever the page says.
+pub async fn favicon() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header(("Location", "/static/favicon.svg"))
+        .finish()
 }

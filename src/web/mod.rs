@@ -112,6 +112,7 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(home::healthz))
         .route("/static/{file}", web::get().to(assets::serve))
+        .route("/favicon.ico", web::get().to(assets::favicon))
         .route("/", web::get().to(home::index))
         .route("/lang/{code}", web::get().to(account::set_language))
         .route("/login", web::get().to(account::login_form))

@@ -1,0 +1,792 @@
+//! Real-browser journeys: headless Chromium driven over WebDriver (Debian's
+//! `chromium` and `chromium-driver`), typing into fields, picking from
+//! selects and pressing buttons as a person would, on both databases.
+//!
+//! The tests fail, not skip, when chromedriver is missing: `.ci/run` installs
+//! it. Screenshots go to the test's temporary directory and are copied to
+//! /tmp/gongkai-screens/ for a person to look at.
+
+mod common;
+use common::{PASSWORD, TestApp};
+use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
+use fantoccini::{Client, ClientBuilder, Locator};
+use gongkai::db::{self, audit::Actor};
+use gongkai::domain::calendar::Calendar;
+use gongkai::domain::letters::remedies_paragraph;
+use gongkai::domain::outcome::Outcome;
+use gongkai::service;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+both_backends!(
+    first_admin_login_and_agency_setup,
+    clerk_intake_to_answer_letter,
+    supervisor_approves_extension,
+);
+
+const CHROMEDRIVER: &str = "chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// How long to wait for a page to show what a step expects.
+const WAIT: Duration = Duration::from_secs(10);
+/// Where copies of the screenshots are left for a person to look at.
+const SCREENS: &str = "/tmp/gongkai-screens";
+
+/// A chromedriver process (in its own process group, with the Chromium it
+/// starts) and one headless browser session; all of it is killed on drop.
+struct Browser {
+    client: Option<Client>,
+    driver: Child,
+    port: u16,
+    base: String,
+    label: String,
+    dir: tempfile::TempDir,
+    started: Instant,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts chromedriver (leading a process group of its own) and waits until it answers.
+async fn start_driver(port: u16) -> Result<Child, String> {
+    use std::os::unix::process::CommandExt;
+    let driver = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn();
+    let mut driver = match driver {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
+            "chromedriver is not installed: install Debian's chromium-driver \
+             (apt-get install -y chromium chromium-driver; .ci/run does this)"
+        ),
+        Err(e) => panic!("could not start chromedriver: {e}"),
+    };
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(status) = driver.try_wait().unwrap() {
+            return Err(format!(
+                "chromedriver on port {port} exited at start ({status})"
+            ));
+        }
+        if let Ok(r) = http
+            .get(format!("http://127.0.0.1:{port}/status"))
+            .send()
+            .await
+            && r.status().is_success()
+        {
+            // Still ours: not another process that had the port.
+            if driver.try_wait().unwrap().is_none() {
+                return Ok(driver);
+            }
+        }
+        if Instant::now() > deadline {
+            let _ = driver.kill();
+            let _ = driver.wait();
+            return Err(format!("chromedriver did not answer on port {port}"));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+impl Browser {
+    /// Starts chromedriver on a free port and opens a headless Chromium session.
+    async fn launch(app: &TestApp, test: &str) -> Browser {
+        let started = Instant::now();
+        if !Path::new(CHROMIUM).exists() {
+            panic!(
+                "{CHROMIUM} is missing: install Debian's chromium and chromium-driver \
+                 (apt-get install -y chromium chromium-driver; .ci/run does this)"
+            );
+        }
+        let dir = tempfile::tempdir().expect("temporary directory");
+        // The free port may be taken again before chromedriver binds it: then try another.
+        let mut attempt = 0;
+        let (driver, port) = loop {
+            attempt += 1;
+            let port = free_port();
+            match start_driver(port).await {
+                Ok(driver) => break (driver, port),
+                Err(why) if attempt < 3 => eprintln!("{why}; trying another port"),
+                Err(why) => panic!("{why}"),
+            }
+        };
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let profile = dir.path().join("profile");
+        let caps = serde_json::json!({
+            "browserName": "chrome",
+            "goog:loggingPrefs": { "browser": "ALL" },
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--window-size=1366,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            },
+        });
+        let serde_json::Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        let mut browser = Browser {
+            client: None,
+            driver,
+            port,
+            base: app.base.clone(),
+            label: format!("{test}-{:?}", app.db.backend).to_lowercase(),
+            dir,
+            started,
+        };
+        let client = ClientBuilder::rustls()
+            .expect("rustls")
+            .capabilities(caps)
+            .connect(&webdriver)
+            .await
+            .expect("chromedriver opens a Chromium session");
+        browser.client = Some(client);
+        browser
+    }
+
+    fn c(&self) -> &Client {
+        self.client.as_ref().expect("an open session")
+    }
+
+    /// Types an address into the address bar.
+    async fn open(&self, path: &str) {
+        self.c()
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+
+    /// The path (and query) of the page shown.
+    async fn path(&self) -> String {
+        let url = self.c().current_url().await.unwrap();
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        }
+    }
+
+    async fn find(&self, css: &str) -> Element {
+        match self.c().find(Locator::Css(css)).await {
+            Ok(e) => e,
+            Err(e) => self.fail(&format!("no element {css:?} ({e})")).await,
+        }
+    }
+
+    async fn find_xpath(&self, xpath: &str) -> Element {
+        match self.c().find(Locator::XPath(xpath)).await {
+            Ok(e) => e,
+            Err(e) => self.fail(&format!("no element {xpath:?} ({e})")).await,
+        }
+    }
+
+    /// The visible text of the whole page.
+    async fn text(&self) -> String {
+        self.find("body").await.text().await.unwrap_or_default()
+    }
+
+    async fn text_of(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .trim()
+            .to_string()
+    }
+
+    /// Saves a screenshot and the page text, then fails with both named.
+    async fn fail(&self, what: &str) -> ! {
+        let shot = self.screenshot("failure").await;
+        let url = self.c().current_url().await.map(|u| u.to_string());
+        let text = match self.c().find(Locator::Css("body")).await {
+            Ok(b) => b.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        panic!(
+            "{what}\n  at {url:?} (screenshot {})\n--- page text ---\n{text}",
+            shot.display()
+        );
+    }
+
+    /// Waits until the page shows `needle`.
+    async fn expect_text(&self, needle: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if self.text().await.contains(needle) {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("the page does not show {needle:?}"))
+                    .await;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn expect_path(&self, path: &str) {
+        let deadline = Instant::now() + WAIT;
+        while self.path().await != path {
+            if Instant::now() > deadline {
+                self.fail(&format!("expected to be on {path}")).await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Clears a field and types into it.
+    async fn fill(&self, css: &str, text: &str) {
+        fill(&self.find(css).await, text).await;
+    }
+
+    /// Picks the option with this visible label.
+    async fn choose(&self, select_css: &str, label: &str) {
+        choose(&self.find(select_css).await, label).await;
+    }
+
+    /// Clicks an element that submits a form or follows a link, and waits for
+    /// the next page to load.
+    async fn click_and_wait(&self, target: &Element) {
+        let old = self.find("html").await;
+        target.click().await.unwrap();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match old.tag_name().await {
+                Err(CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+                {
+                    break;
+                }
+                _ if Instant::now() > deadline => {
+                    self.fail("clicking did not lead to a new page").await;
+                }
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        // The new document is complete before anything is read from it.
+        while self
+            .c()
+            .execute("return document.readyState", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .as_deref()
+            != Some("complete")
+        {
+            if Instant::now() > deadline {
+                self.fail("the page did not finish loading").await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Presses the button labelled `label` inside `scope` (an XPath), and waits for the answer.
+    async fn press_in(&self, scope: &str, label: &str) {
+        let button = self
+            .find_xpath(&format!(
+                "{scope}//button[normalize-space(.)={}]",
+                xpath_str(label)
+            ))
+            .await;
+        self.click_and_wait(&button).await;
+    }
+
+    /// Presses the button in the page's main part labelled `label`.
+    async fn press(&self, label: &str) {
+        self.press_in("//main", label).await;
+    }
+
+    /// Follows the link labelled `label`.
+    async fn follow(&self, label: &str) {
+        let link = self
+            .find_xpath(&format!("//a[normalize-space(.)={}]", xpath_str(label)))
+            .await;
+        self.click_and_wait(&link).await;
+    }
+
+    /// Opens a collapsed `<details>` of the case page by its summary.
+    async fn open_details(&self, summary: &str) -> Element {
+        let s = self
+            .find_xpath(&format!(
+                "//details/summary[normalize-space(.)={}]",
+                xpath_str(summary)
+            ))
+            .await;
+        s.click().await.unwrap();
+        let details = self
+            .find_xpath(&format!(
+                "//details[summary[normalize-space(.)={}]]",
+                xpath_str(summary)
+            ))
+            .await;
+        assert!(
+            details.attr("open").await.unwrap().is_some(),
+            "{summary} did not open"
+        );
+        details
+    }
+
+    /// Signs in and waits to land where the application sends this account.
+    async fn login(&self, username: &str, password: &str, lands_on: &str) {
+        self.open("/login").await;
+        self.fill("#username", username).await;
+        self.fill("#password", password).await;
+        self.press("登录").await;
+        self.expect_path(lands_on).await;
+    }
+
+    async fn logout(&self) {
+        self.press_in("//header", "退出").await;
+        self.expect_path("/login").await;
+    }
+
+    /// A PNG of the window, in the test's directory (and a copy in /tmp/gongkai-screens/).
+    async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.c().screenshot().await.expect("a screenshot");
+        let file = format!("{}-{name}.png", self.label);
+        let path = self.dir.path().join(&file);
+        std::fs::write(&path, &png).unwrap();
+        if std::fs::create_dir_all(SCREENS).is_ok() {
+            let _ = std::fs::write(Path::new(SCREENS).join(&file), &png);
+        }
+        path
+    }
+
+    /// Messages of level SEVERE in the browser's console since the last call,
+    /// less Chromium's own request for /favicon.ico (the application has none).
+    async fn console_errors(&self) -> Vec<String> {
+        let session = self.c().session_id().await.unwrap().expect("a session");
+        let r: serde_json::Value = reqwest::Client::new()
+            .post(format!(
+                "http://127.0.0.1:{}/session/{session}/se/log",
+                self.port
+            ))
+            .json(&serde_json::json!({ "type": "browser" }))
+            .send()
+            .await
+            .expect("chromedriver answers")
+            .json()
+            .await
+            .expect("a JSON answer");
+        r["value"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no log entries in {r}"))
+            .iter()
+            .filter(|e| e["level"] == "SEVERE")
+            .filter(|e| {
+                !e["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("/favicon.ico "))
+            })
+            .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// Ends the session (Chromium quits) and reports the time since launch.
+    async fn close(mut self) {
+        if let Some(c) = self.client.take() {
+            c.close().await.unwrap();
+        }
+        eprintln!(
+            "{}: browser journey took {:.1} s",
+            self.label,
+            self.started.elapsed().as_secs_f64()
+        );
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // chromedriver leads its own process group, and Chromium stays in it.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+async fn fill(field: &Element, text: &str) {
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+    assert_eq!(
+        field.prop("value").await.unwrap().as_deref(),
+        Some(text),
+        "the field took what was typed"
+    );
+}
+
+async fn choose(select: &Element, label: &str) {
+    let option = select
+        .find(Locator::XPath(&format!(
+            ".//option[normalize-space(.)={}]",
+            xpath_str(label)
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no option {label:?}: {e}"));
+    option.click().await.unwrap();
+    assert!(option.is_selected().await.unwrap(), "{label} is selected");
+}
+
+/// A string literal for XPath (labels here never hold both kinds of quote).
+fn xpath_str(s: &str) -> String {
+    if s.contains('\'') {
+        format!("\"{s}\"")
+    } else {
+        format!("'{s}'")
+    }
+}
+
+fn calendar() -> Calendar {
+    Calendar::from_csv_str(include_str!("../data/holidays-cn.csv")).unwrap()
+}
+
+fn date(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn assert_png(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(
+        bytes.len() > 1000 && bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "{} is not a real PNG ({} bytes)",
+        path.display(),
+        bytes.len()
+    );
+}
+
+/// A city government with one department, its clerk and the government's supervisor.
+fn setup(app: &TestApp) {
+    app.agency("CZ", "常州市人民政府", "government", None);
+    app.agency("CZ-GTJ", "常州市国土资源局", "department", Some("CZ"));
+    app.user("wang", "clerk", Some("CZ-GTJ"));
+    app.user("boss", "supervisor", Some("CZ"));
+}
+
+/// From the navigation to the filled intake form, as a clerk at the counter does.
+async fn fill_intake(b: &Browser) {
+    b.follow("登记申请").await;
+    b.expect_path("/cases/new").await;
+    b.expect_text("登记政府信息公开申请").await;
+    b.choose("#r_kind", "自然人").await;
+    b.fill("#r_name", "张三").await;
+    b.choose("#r_id_type", "居民身份证").await;
+    b.fill("#r_id_number", "11010519491231002X").await;
+    b.fill("#r_phone", "13800000000").await;
+    b.fill("#r_address", "常州市新北区某路1号").await;
+    b.choose("#channel", "当面").await;
+    // The day it arrived defaults to today.
+    assert_eq!(
+        b.find("#arrived_on")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("2024-09-27")
+    );
+    b.fill("#subject", "2023年某地块征地补偿安置方案").await;
+    b.choose("#delivery_form", "纸质").await;
+    b.choose("#topic", "征地拆迁").await;
+    b.choose("#agency_id", "— 常州市国土资源局").await;
+}
+
+async fn first_admin_login_and_agency_setup(app: TestApp) {
+    let (id, one_time) = app.with_conn(|c| {
+        let input = service::users::UserInput {
+            username: "li".into(),
+            role: "admin".into(),
+            ..Default::default()
+        };
+        service::users::create(c, &Actor::system(), &input, None).unwrap()
+    });
+    let one_time = one_time.expect("a one-time password");
+    let b = Browser::launch(&app, "first_admin").await;
+    b.open("/").await;
+    b.expect_path("/login").await;
+    // Sent to set a password of one's own first.
+    b.login("li", &one_time, "/account/password").await;
+    b.expect_text("这是一次性密码").await;
+    b.fill("#current", &one_time).await;
+    b.fill("#password", "a new secret pw").await;
+    b.fill("#confirm", "a new secret pw").await;
+    b.press("修改密码").await;
+    b.expect_path("/").await;
+    b.expect_text("密码已修改").await;
+    assert!(!app.with_conn(|c| {
+        db::users::find(c, id)
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    }));
+    // The administrator sets up the first agencies.
+    b.follow("机关").await;
+    b.expect_path("/admin/agencies").await;
+    b.follow("新建机关").await;
+    b.expect_path("/admin/agencies/new").await;
+    b.fill("#code", "CZ").await;
+    b.fill("#name", "常州市人民政府").await;
+    b.fill("#short_name", "常州市政府").await;
+    b.choose("#kind", "人民政府").await;
+    b.choose("#parent_id", "（无，顶级机关）").await;
+    b.fill("#review_body", "江苏省人民政府").await;
+    b.fill("#doc_prefix", "常政").await;
+    b.press("保存").await;
+    b.expect_path("/admin/agencies").await;
+    b.expect_text("已保存：常州市人民政府").await;
+    b.follow("新建机关").await;
+    b.fill("#code", "CZ-GTJ").await;
+    b.fill("#name", "常州市国土资源局").await;
+    b.choose("#kind", "政府部门").await;
+    b.choose("#parent_id", "常州市人民政府 (CZ)").await;
+    b.fill("#review_body", "常州市人民政府").await;
+    b.press("保存").await;
+    b.expect_path("/admin/agencies").await;
+    b.expect_text("已保存：常州市国土资源局").await;
+    // Both are in the tree, the department under the government.
+    let top = b.text_of("table.tree td.depth-0").await;
+    let under = b.text_of("table.tree td.depth-1").await;
+    assert_eq!(
+        (top.as_str(), under.as_str()),
+        ("常州市人民政府", "常州市国土资源局")
+    );
+    let tree = b.text_of("table.tree").await;
+    assert!(
+        tree.contains("江苏省人民政府") && tree.contains("CZ-GTJ"),
+        "{tree}"
+    );
+    let gtj = app.with_conn(|c| db::agencies::find_by_code(c, "CZ-GTJ").unwrap().unwrap());
+    let cz = app.with_conn(|c| db::agencies::find_by_code(c, "CZ").unwrap().unwrap());
+    assert_eq!(gtj.parent_id, Some(cz.id));
+    b.screenshot("agencies").await;
+    b.logout().await;
+    b.open("/admin/agencies").await;
+    b.expect_path("/login").await;
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+async fn clerk_intake_to_answer_letter(app: TestApp) {
+    setup(&app);
+    app.set_today("2024-09-27");
+    let b = Browser::launch(&app, "clerk_intake").await;
+    b.login("wang", PASSWORD, "/cases/mine").await;
+    fill_intake(&b).await;
+    // The preview works out the dates without saving anything.
+    b.press("计算受理日期和期限").await;
+    b.expect_text("受理日期：2024-09-27").await;
+    b.expect_text("答复期限：2024-10-30").await;
+    b.expect_text("2024-10-01 至 2024-10-07 为法定节假日").await;
+    assert_eq!(
+        app.with_conn(|c| db::cases::list(c, &Default::default(), 0, 10).unwrap().1),
+        0
+    );
+    // What was typed comes back for saving.
+    assert_eq!(
+        b.find("#r_name")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("张三")
+    );
+    b.press("登记").await;
+    let path = b.path().await;
+    let id: i64 = path
+        .strip_prefix("/cases/")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("landed on {path}, not a case"));
+    b.expect_text("申请已登记").await;
+    assert!(b.text_of("h1").await.starts_with("CZ-GTJ-2024-0001"));
+    assert_eq!(b.text_of("h1 .badge").await, "办理中");
+    assert_eq!(b.text_of(".deadline p.due strong").await, "2024-10-30");
+    b.expect_text("剩余 20 个工作日").await;
+    b.expect_text("11010519491231002X").await;
+    // The answer: disclosed, handed over in person.
+    let details = b.open_details("作出答复").await;
+    let form = details.find(Locator::Css("form")).await.unwrap();
+    choose(
+        &form
+            .find(Locator::Css("select[name=outcome]"))
+            .await
+            .unwrap(),
+        "予以公开",
+    )
+    .await;
+    assert_eq!(
+        form.find(Locator::Css("select[name=outcome]"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("disclosed")
+    );
+    fill(
+        &form
+            .find(Locator::Css("textarea[name=how_provided]"))
+            .await
+            .unwrap(),
+        "纸质复印件，当面领取",
+    )
+    .await;
+    choose(
+        &form
+            .find(Locator::Css("select[name=delivery_method]"))
+            .await
+            .unwrap(),
+        "直接送达",
+    )
+    .await;
+    let submit = form
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap();
+    b.click_and_wait(&submit).await;
+    b.expect_path(&format!("/cases/{id}")).await;
+    b.expect_text("已办理：作出答复").await;
+    assert_eq!(b.text_of("h1 .badge").await, "已办结");
+    b.expect_text("予以公开 · 2024-09-27").await;
+    let case_png = b.screenshot("case").await;
+    assert_png(&case_png);
+    // The answer letter: numbered, with the remedies naming the review body.
+    b.press("出具答复书").await;
+    let letter_path = b.path().await;
+    assert!(
+        letter_path.starts_with(&format!("/cases/{id}/letters/")),
+        "{letter_path}"
+    );
+    let title = b.text_of(".letter h1").await;
+    assert_eq!(title, "常州市国土资源局政府信息公开申请答复书");
+    assert_eq!(
+        b.text_of(".letter .doc-number").await,
+        "CZGTJ依复〔2024〕1号"
+    );
+    let remedies = remedies_paragraph(
+        Outcome::Disclosed.remedy(),
+        "常州市国土资源局的上级人民政府",
+    );
+    let paragraphs = b
+        .c()
+        .find_all(Locator::Css(".letter p.para"))
+        .await
+        .unwrap();
+    let mut texts = Vec::new();
+    for p in paragraphs {
+        texts.push(p.text().await.unwrap().trim().to_string());
+    }
+    assert!(
+        texts.contains(&remedies),
+        "no remedies paragraph {remedies:?} in {texts:#?}"
+    );
+    b.expect_text("张三").await;
+    let letter_png = b.screenshot("letter").await;
+    assert_png(&letter_png);
+    // Back to the case: the letter is listed.
+    b.follow("← CZ-GTJ-2024-0001").await;
+    b.expect_text("CZGTJ依复〔2024〕1号").await;
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+async fn supervisor_approves_extension(app: TestApp) {
+    setup(&app);
+    app.set_today("2024-09-27");
+    let b = Browser::launch(&app, "extension").await;
+    b.login("wang", PASSWORD, "/cases/mine").await;
+    fill_intake(&b).await;
+    b.press("登记").await;
+    b.expect_text("申请已登记").await;
+    let case_path = b.path().await;
+    // The clerk asks for more time.
+    let details = b.open_details("申请延期").await;
+    fill(
+        &details
+            .find(Locator::Css("textarea[name=reason]"))
+            .await
+            .unwrap(),
+        "需要进一步检索档案",
+    )
+    .await;
+    let submit = details
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap();
+    b.click_and_wait(&submit).await;
+    b.expect_path(&case_path).await;
+    b.expect_text("已办理：申请延期").await;
+    b.expect_text("需要进一步检索档案").await;
+    // The clerk cannot approve their own request: no button for it.
+    assert!(
+        b.c()
+            .find(Locator::XPath("//button[normalize-space(.)='批准延期']"))
+            .await
+            .is_err()
+    );
+    b.logout().await;
+    // The supervisor, in the same browser.
+    // A supervisor starts at the dashboard; the menu leads there too.
+    b.login("boss", PASSWORD, "/dashboard").await;
+    b.follow("督办").await;
+    b.expect_path("/dashboard").await;
+    let card = b.find("a.card[href='/cases?extension=1']").await;
+    assert_eq!(
+        card.find(Locator::Css(".num"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "1"
+    );
+    assert!(card.text().await.unwrap().contains("延期待批"));
+    b.click_and_wait(&card).await;
+    b.expect_path("/cases?extension=1").await;
+    b.expect_text("共 1 条").await;
+    b.follow("CZ-GTJ-2024-0001").await;
+    b.expect_path(&case_path).await;
+    b.expect_text("需要进一步检索档案").await;
+    assert_eq!(b.text_of(".deadline p.due strong").await, "2024-10-30");
+    b.press("批准延期").await;
+    b.expect_path(&case_path).await;
+    b.expect_text("已办理：批准延期").await;
+    let extended = calendar().add_working_days(date("2024-10-30"), 20);
+    assert_eq!(
+        b.text_of(".deadline p.due strong").await,
+        extended.to_string()
+    );
+    b.expect_text(&format!("延长 20 个工作日，答复期限至 {extended}"))
+        .await;
+    b.screenshot("extended").await;
+    // Decided: the dashboard has nothing pending any more.
+    b.follow("督办").await;
+    assert_eq!(
+        b.text_of("a.card[href='/cases?extension=1'] .num").await,
+        "0"
+    );
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
