@@ -43,9 +43,25 @@ pub enum Fail {
     Db(#[from] diesel::result::Error),
 }
 
+/// Messages a form shows beside its fields: (field, catalogue key).
+pub type FieldFails = Vec<(&'static str, &'static str)>;
+
 impl Fail {
     pub fn field(field: &'static str, key: &'static str) -> Fail {
         Fail::Field { field, key }
+    }
+
+    /// Separates what a form shows again beside its fields from the errors
+    /// that get an error page.
+    pub fn for_form<T>(
+        r: Result<T, Fail>,
+    ) -> Result<Result<T, FieldFails>, crate::error::AppError> {
+        match r {
+            Ok(v) => Ok(Ok(v)),
+            Err(Fail::Field { field, key }) => Ok(Err(vec![(field, key)])),
+            Err(Fail::Fields(f)) => Ok(Err(f)),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 

@@ -205,8 +205,7 @@ pub async fn change_password(
                 &form.confirm,
             ) {
                 Ok(()) => Ok(Ok(db::users::find(c, id)?)),
-                Err(Fail::Field { field, key }) => Ok(Err((field, key))),
-                Err(e) => Err(e.into()),
+                Err(e) => Fail::for_form(Err(e)),
             }
         })
         .await?;
@@ -219,9 +218,9 @@ pub async fn change_password(
             Ok(redirect("/"))
         }
         Ok(None) => Err(AppError::LoginRequired),
-        Err((field, key)) => {
+        Err(fails) => {
             let ctx = Ctx::from_req(&req);
-            let errors = FieldErrors::one(field, ctx.tr.t(key));
+            let errors = FieldErrors::from_fails(&ctx.tr, &fails);
             let forced = false;
             html_status(
                 StatusCode::BAD_REQUEST,

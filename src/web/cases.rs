@@ -55,14 +55,6 @@ pub fn env(conn: &mut DbConn, user: &CurrentUser, today: NaiveDate) -> Result<En
     })
 }
 
-fn fields_to_errors(tr: &Tr, fields: &[(&'static str, &'static str)]) -> FieldErrors {
-    let mut e = FieldErrors::default();
-    for (f, k) in fields {
-        e.add(f, tr.t(k));
-    }
-    e
-}
-
 // ---------------------------------------------------------------- intake
 
 #[derive(Template)]
@@ -252,7 +244,7 @@ pub async fn create(
             .await
         }
         Err(fields) => {
-            let errors = fields_to_errors(&tr, &fields);
+            let errors = FieldErrors::from_fails(&tr, &fields);
             intake_page(ctx, &state, &user, input, String::new(), None, errors).await
         }
     }
@@ -556,7 +548,7 @@ pub async fn act(
         Err((Fail::Fields(fields), _)) => {
             let shown = Shown {
                 open_form: code,
-                errors: fields_to_errors(&tr, &fields),
+                errors: FieldErrors::from_fails(&tr, &fields),
                 alert: Some(tr.t("form-has-errors")),
                 status: StatusCode::BAD_REQUEST,
                 input,

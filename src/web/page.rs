@@ -107,6 +107,14 @@ impl FieldErrors {
     pub fn add(&mut self, field: &'static str, text: String) {
         self.0.entry(field).or_insert(text);
     }
+    /// The messages of a refused form, in the user's language.
+    pub fn from_fails(tr: &crate::i18n::Tr, fails: &[(&'static str, &'static str)]) -> FieldErrors {
+        let mut e = FieldErrors::default();
+        for (field, key) in fails {
+            e.add(field, tr.t(key));
+        }
+        e
+    }
     pub fn get(&self, field: &str) -> Option<&String> {
         self.0.get(field)
     }

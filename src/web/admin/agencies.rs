@@ -192,11 +192,7 @@ async fn save(
                 Some(id) => service::agencies::update(c, &actor, id, &to_save).map(|_| id),
                 None => service::agencies::create(c, &actor, &to_save),
             };
-            match r {
-                Ok(id) => Ok(Ok(id)),
-                Err(Fail::Field { field, key }) => Ok(Err((field, key))),
-                Err(e) => Err(e.into()),
-            }
+            Fail::for_form(r)
         })
         .await?;
     let ctx = Ctx::from_req(&req);
@@ -208,8 +204,8 @@ async fn save(
             );
             Ok(redirect("/admin/agencies"))
         }
-        Err((field, key)) => {
-            let errors = FieldErrors::one(field, ctx.tr.t(key));
+        Err(fails) => {
+            let errors = FieldErrors::from_fails(&ctx.tr, &fails);
             form_page(ctx, &state, id, input, errors).await
         }
     }

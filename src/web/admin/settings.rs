@@ -72,13 +72,7 @@ pub async fn save_rules(
     let today = state.today();
     let to_save = input.clone();
     let result = state
-        .db(
-            move |c| match service::rules::save(c, &actor, &to_save, today) {
-                Ok(()) => Ok(Ok(())),
-                Err(Fail::Fields(f)) => Ok(Err(f)),
-                Err(e) => Err(e.into()),
-            },
-        )
+        .db(move |c| Fail::for_form(service::rules::save(c, &actor, &to_save, today)))
         .await?;
     let ctx = Ctx::from_req(&req);
     match result {
@@ -87,10 +81,7 @@ pub async fn save_rules(
             Ok(redirect("/admin/settings"))
         }
         Err(fields) => {
-            let mut errors = FieldErrors::default();
-            for (f, k) in fields {
-                errors.add(f, ctx.tr.t(k));
-            }
+            let errors = FieldErrors::from_fails(&ctx.tr, &fields);
             page(ctx, &state, Some(input), String::new(), errors).await
         }
     }
@@ -112,16 +103,13 @@ pub async fn add_topic(
     let actor = user.actor();
     let name = form.name.clone();
     let result = state
-        .db(move |c| match service::rules::add_topic(c, &actor, &name) {
-            Ok(()) => Ok(Ok(())),
-            Err(Fail::Field { field, key }) => Ok(Err((field, key))),
-            Err(e) => Err(e.into()),
-        })
+        .db(move |c| Fail::for_form(service::rules::add_topic(c, &actor, &name)))
         .await?;
     let ctx = Ctx::from_req(&req);
     match result {
         Ok(()) => Ok(redirect("/admin/settings")),
-        Err((_, key)) => {
+        Err(fails) => {
+            let key = fails.first().map(|f| f.1).unwrap_or("error-bad-form");
             let errors = FieldErrors::one("topic", ctx.tr.t(key));
             page(ctx, &state, None, form.name, errors).await
         }

@@ -143,14 +143,6 @@ struct PasswordShown {
     created: bool,
 }
 
-fn split<T>(r: Result<T, Fail>) -> Result<Result<T, (&'static str, &'static str)>, AppError> {
-    match r {
-        Ok(v) => Ok(Ok(v)),
-        Err(Fail::Field { field, key }) => Ok(Err((field, key))),
-        Err(e) => Err(e.into()),
-    }
-}
-
 pub async fn create(
     req: HttpRequest,
     user: CurrentUser,
@@ -161,7 +153,7 @@ pub async fn create(
     let actor = user.actor();
     let to_save = input.clone();
     let result = state
-        .db(move |c| split(service::users::create(c, &actor, &to_save, None)))
+        .db(move |c| Fail::for_form(service::users::create(c, &actor, &to_save, None)))
         .await?;
     let ctx = Ctx::from_req(&req);
     match result {
@@ -171,8 +163,8 @@ pub async fn create(
             password: password.unwrap_or_default(),
             created: true,
         }),
-        Err((field, key)) => {
-            let errors = FieldErrors::one(field, ctx.tr.t(key));
+        Err(fails) => {
+            let errors = FieldErrors::from_fails(&ctx.tr, &fails);
             form_page(ctx, &state, None, true, input, errors).await
         }
     }
@@ -191,7 +183,7 @@ pub async fn update(
     let actor = user.actor();
     let to_save = input.clone();
     let result = state
-        .db(move |c| split(service::users::update(c, &actor, id, &to_save)))
+        .db(move |c| Fail::for_form(service::users::update(c, &actor, id, &to_save)))
         .await?;
     let ctx = Ctx::from_req(&req);
     match result {
@@ -202,8 +194,8 @@ pub async fn update(
             );
             Ok(redirect("/admin/users"))
         }
-        Err((field, key)) => {
-            let errors = FieldErrors::one(field, ctx.tr.t(key));
+        Err(fails) => {
+            let errors = FieldErrors::from_fails(&ctx.tr, &fails);
             let input = UserInput {
                 username: before.username,
                 ..input
@@ -256,7 +248,7 @@ pub async fn set_active(
     let active = form.active == "true";
     let actor = user.actor();
     let result = state
-        .db(move |c| split(service::users::set_active(c, &actor, id, active)))
+        .db(move |c| Fail::for_form(service::users::set_active(c, &actor, id, active)))
         .await?;
     let ctx = Ctx::from_req(&req);
     let message = match result {
@@ -266,7 +258,10 @@ pub async fn set_active(
         Ok(()) => ctx
             .tr
             .ta("user-deactivated", &[("username", &target.username)]),
-        Err((_, key)) => ctx.tr.t(key),
+        Err(fails) => fails
+            .first()
+            .map(|(_, key)| ctx.tr.t(key))
+            .unwrap_or_default(),
     };
     flash(&req, message);
     Ok(redirect(&format!("/admin/users/{id}")))
