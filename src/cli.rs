@@ -228,8 +228,34 @@ fn serve(url: &str, web_config: WebConfig) -> Result<(), String> {
             .unwrap_or_default(),
         db::redact(url)
     );
+    spawn_refresher(pool.clone());
     let state = actix_web::web::Data::new(crate::web::AppState::new(pool));
     actix_web::rt::System::new()
         .block_on(async move { crate::web::build_server(listener, state, key, &web_config)?.await })
         .map_err(|e| e.to_string())
+}
+
+/// Keeps stored deadlines of stopped clocks current: at start, then hourly.
+fn spawn_refresher(pool: db::Pool) {
+    std::thread::spawn(move || {
+        loop {
+            let run = || -> Result<usize, String> {
+                let mut conn = pool.get().map_err(|e| e.to_string())?;
+                let calendar = db::calendar::load(&mut conn).map_err(|e| e.to_string())?;
+                let settings = service::rules::load(&mut conn).map_err(|e| e.to_string())?;
+                let clock = service::cases::Clock {
+                    calendar: &calendar,
+                    settings: &settings,
+                    today: service::cases::today_in_china(),
+                };
+                service::cases::refresh_stopped(&mut conn, &clock).map_err(|e| e.to_string())
+            };
+            match run() {
+                Ok(n) if n > 0 => log::info!("refreshed {n} stopped deadline(s)"),
+                Ok(_) => {}
+                Err(e) => log::warn!("deadline refresh failed: {e}"),
+            }
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    });
 }

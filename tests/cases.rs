@@ -18,6 +18,7 @@ both_backends!(
     correction_overdue_reopen_and_void,
     concurrent_intake_gets_distinct_numbers,
     a_busy_database_is_explained_and_nothing_is_written,
+    a_lapsed_consultation_restarts_the_stored_clock,
 );
 
 fn calendar() -> Calendar {
@@ -982,4 +983,43 @@ async fn a_busy_database_is_explained_and_nothing_is_written(app: TestApp) {
     act(&b, id, "request_extension", &[("reason", "量大")])
         .await
         .assert_redirect(&format!("/cases/{id}"));
+}
+
+async fn a_lapsed_consultation_restarts_the_stored_clock(app: TestApp) {
+    setup(&app);
+    app.set_today("2024-09-27");
+    let b = login(&app, "wang").await;
+    let id = case_id(&intake(&b, &app, &[]).await);
+    act(
+        &b,
+        id,
+        "start_consultation",
+        &[
+            ("consultation", "agency"),
+            ("on", "2024-09-27"),
+            ("party", "市规划局"),
+            ("matter", "规划图"),
+        ],
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
+    assert_eq!(stored(&app, id).due_on, None);
+    // No reply: silence is consent once the 15 working days have passed.
+    let cal = calendar();
+    let settings = gongkai::domain::deadline::Settings::default();
+    let clock = gongkai::service::cases::Clock {
+        calendar: &cal,
+        settings: &settings,
+        today: date("2024-11-15"),
+    };
+    let n = app.with_conn(|c| gongkai::service::cases::refresh_stopped(c, &clock).unwrap());
+    assert_eq!(n, 1);
+    let c = stored(&app, id);
+    assert_eq!(c.clock, "");
+    let lapsed = cal.add_working_days(date("2024-09-27"), 15);
+    let used = cal.working_days_between(date("2024-09-27"), date("2024-09-27"));
+    assert_eq!(
+        c.due_on,
+        Some(cal.add_working_days(lapsed, 20 - used as u32))
+    );
 }

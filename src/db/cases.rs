@@ -339,6 +339,16 @@ pub fn ids_to_recompute(conn: &mut DbConn, changed_from: NaiveDate) -> QueryResu
         .load(conn)
 }
 
+/// Open cases whose clock is stopped: a consultation's answer period can
+/// run out with no event, so their stored deadline is refreshed from time to time.
+pub fn stopped_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+    cases::table
+        .filter(cases::status.eq("open"))
+        .filter(cases::clock.ne(""))
+        .select(cases::id)
+        .load(conn)
+}
+
 // ---- events and letters
 
 pub fn insert_event(

@@ -535,6 +535,17 @@ pub fn refresh_after_calendar_change(
     Ok(ids.len())
 }
 
+/// Refreshes the stored deadline of every open case whose clock is stopped
+/// (run at start and hourly): a lapsed consultation restarts the clock by
+/// itself, without an event.
+pub fn refresh_stopped(conn: &mut DbConn, clock: &Clock) -> Result<usize, Fail> {
+    let ids = q::stopped_ids(conn)?;
+    for id in &ids {
+        db::write_tx(conn, |conn| refresh(conn, *id, clock))?;
+    }
+    Ok(ids.len())
+}
+
 // ---------------------------------------------------------------- actions
 
 /// Any action's form, as typed; each action reads the fields it needs.
