@@ -235,7 +235,8 @@ fn serve(url: &str, web_config: WebConfig) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// Keeps stored deadlines of stopped clocks current: at start, then hourly.
+/// Hourly upkeep, first at start: stored deadlines of stopped clocks, and
+/// SQLite's planner statistics.
 fn spawn_refresher(pool: db::Pool) {
     std::thread::spawn(move || {
         loop {
@@ -248,6 +249,12 @@ fn spawn_refresher(pool: db::Pool) {
                     settings: &settings,
                     today: service::cases::today_in_china(),
                 };
+                // SQLite's planner statistics follow the data only if refreshed.
+                if let db::DbConn::Sqlite(_) = &*conn {
+                    use diesel::connection::SimpleConnection;
+                    conn.batch_execute("PRAGMA optimize")
+                        .map_err(|e| e.to_string())?;
+                }
                 service::cases::refresh_stopped(&mut conn, &clock).map_err(|e| e.to_string())
             };
             match run() {

@@ -529,16 +529,35 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<Case>, i64)> {
+    let order = (
+        cases::status.desc(),
+        cases::due_on.is_null(),
+        cases::due_on.asc(),
+        cases::received_on.desc(),
+        cases::id.desc(),
+    );
+    // A text search scans the table: count in the same pass instead of twice.
+    if f.text.is_some() {
+        let rows: Vec<(Case, i64)> = filtered(f)
+            .select((
+                Case::as_select(),
+                diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
+            ))
+            .order(order)
+            .offset(offset)
+            .limit(limit)
+            .load(conn)?;
+        if let Some(&(_, total)) = rows.first() {
+            return Ok((rows.into_iter().map(|(c, _)| c).collect(), total));
+        }
+        if offset == 0 {
+            return Ok((Vec::new(), 0));
+        }
+    }
     let total: i64 = filtered(f).count().get_result(conn)?;
     let rows = filtered(f)
         .select(Case::as_select())
-        .order((
-            cases::status.desc(),
-            cases::due_on.is_null(),
-            cases::due_on.asc(),
-            cases::received_on.desc(),
-            cases::id.desc(),
-        ))
+        .order(order)
         .offset(offset)
         .limit(limit)
         .load(conn)?;

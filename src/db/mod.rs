@@ -114,9 +114,12 @@ impl ManageConnection for Manager {
             Target::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)
                     .map_err(|e| DbError::Connect(format!("sqlite file {path}: {e}")))?;
+                // `optimize` keeps the planner's statistics current; without
+                // them SQLite reads whole tables for a supervisor's lists.
                 conn.batch_execute(
                     "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
-                     PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                     PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
+                     PRAGMA optimize = 0x10002;",
                 )?;
                 Ok(DbConn::Sqlite(conn))
             }
