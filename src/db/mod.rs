@@ -55,10 +55,6 @@ impl Target {
             )))
         }
     }
-
-    pub fn is_sqlite(&self) -> bool {
-        matches!(self, Target::Sqlite(_))
-    }
 }
 
 /// A URL with any password replaced, safe to print.

@@ -11,6 +11,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::case::{Event, Facts};
 use super::deadline::ConsultationKind;
 use super::outcome::{Channel, Outcome, REGULATION_ZH, Remedy};
 
@@ -1003,6 +1004,54 @@ fn notice_required(case: &CaseInfo) -> Result<(), LetterError> {
     }
 }
 
+/// How many letters of a kind the history calls for: one per triggering event.
+fn wanted(kind: LetterKind, events: &[Event]) -> usize {
+    let count = |f: &dyn Fn(&Event) -> bool| events.iter().filter(|e| f(e)).count();
+    match kind {
+        LetterKind::Receipt => 1,
+        LetterKind::CorrectionNotice => count(&|e| matches!(e, Event::CorrectionRequested { .. })),
+        LetterKind::ExtensionNotice => count(&|e| matches!(e, Event::ExtensionApproved { .. })),
+        LetterKind::ConsultationThirdParty => count(&|e| {
+            matches!(
+                e,
+                Event::ConsultationStarted {
+                    consultation: ConsultationKind::ThirdParty,
+                    ..
+                }
+            )
+        }),
+        LetterKind::ConsultationAgency => count(&|e| {
+            matches!(
+                e,
+                Event::ConsultationStarted {
+                    consultation: ConsultationKind::Agency,
+                    ..
+                }
+            )
+        }),
+        LetterKind::ConsultationApplicantNotice => {
+            count(&|e| matches!(e, Event::ConsultationStarted { .. }))
+        }
+        LetterKind::Answer => count(&|e| matches!(e, Event::Decided(_))),
+        LetterKind::DeliveryProof => count(&|e| matches!(e, Event::Delivered { .. })),
+    }
+}
+
+/// The kinds of letter the case calls for now and has not had yet.
+pub fn issuable(facts: &Facts, events: &[Event]) -> Vec<&'static str> {
+    if facts.status == super::case::Status::Void {
+        return Vec::new();
+    }
+    LetterKind::ALL
+        .into_iter()
+        .filter(|k| {
+            let issued = facts.letters.iter().filter(|l| *l == k.code()).count();
+            issued < wanted(*k, events)
+        })
+        .map(LetterKind::code)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1415,5 +1464,44 @@ mod tests {
     fn chinese_numbers() {
         let n: Vec<_> = [1, 9, 10, 11, 20, 21, 99].map(chinese_number).into();
         assert_eq!(n, ["一", "九", "十", "十一", "二十", "二十一", "九十九"]);
+    }
+
+    #[test]
+    fn letters_are_called_for_once_per_triggering_event() {
+        use crate::domain::case::{self, Event};
+        let on = d(2024, 9, 27);
+        let mut events = vec![Event::Intake {
+            received_on: on,
+            channel: "in_person".into(),
+            on_the_spot: false,
+        }];
+        let f = case::facts(&events);
+        assert_eq!(issuable(&f, &events), vec!["receipt"]);
+        events.push(Event::CorrectionRequested {
+            on,
+            due: d(2024, 10, 22),
+            items: vec!["x".into()],
+            late_notice: false,
+        });
+        events.push(Event::LetterIssued {
+            letter_id: 1,
+            letter: "receipt".into(),
+            doc_number: None,
+        });
+        assert_eq!(
+            issuable(&case::facts(&events), &events),
+            vec!["correction_notice"]
+        );
+        events.push(Event::LetterIssued {
+            letter_id: 2,
+            letter: "correction_notice".into(),
+            doc_number: Some("x".into()),
+        });
+        assert!(issuable(&case::facts(&events), &events).is_empty());
+        events.push(Event::Voided {
+            on,
+            reason: "x".into(),
+        });
+        assert!(issuable(&case::facts(&events), &events).is_empty());
     }
 }

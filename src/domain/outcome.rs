@@ -232,6 +232,11 @@ impl Outcome {
 
     /// Counted as 不予公开 in every report profile: all `withheld_*` codes. A partial
     /// disclosure is not, since the reports count it only as partial.
+    /// Refusals and partial disclosures must give their reasons (art. 36(3), 37).
+    pub fn needs_reasons(self) -> bool {
+        self.is_refusal() || self == Outcome::Partial
+    }
+
     pub fn is_refusal(self) -> bool {
         self.code().starts_with("withheld_")
     }

@@ -18,7 +18,6 @@ use rand::Rng;
 pub struct Staff {
     pub id: i64,
     pub role: Role,
-    pub agency_id: Option<i64>,
     pub scope: Scope,
 }
 
@@ -244,21 +243,7 @@ pub fn check_intake(
     };
     let assigned_to = match i.assigned_to.trim() {
         "" if staff.role == Role::Clerk => Some(staff.id),
-        "" => None,
-        a => match a
-            .parse::<i64>()
-            .ok()
-            .map(|id| db::users::find(conn, id))
-            .transpose()?
-        {
-            Some(Some(u)) if u.active && u.agency_id == Some(agency_id) && u.role != "admin" => {
-                Some(u.id)
-            }
-            _ => {
-                errors.push(("assigned_to", "case-assignee-invalid"));
-                None
-            }
-        },
+        text => assignee(conn, &mut errors, agency_id, text)?.map(|u| u.id),
     };
     let channel = Channel::parse(i.channel.trim());
     if channel.is_none() {
@@ -291,16 +276,8 @@ pub fn check_intake(
     }
     let on_the_spot = if i.on_the_spot == "true" {
         match Outcome::parse(i.outcome.trim()) {
-            Some(o)
-                if !matches!(
-                    o,
-                    Outcome::OtherCorrectionOverdue
-                        | Outcome::OtherFeeUnpaid
-                        | Outcome::UnclearAfterCorrection
-                ) =>
-            {
-                Some(o)
-            }
+            // A case answered at intake has no correction or fee behind it.
+            Some(o) if case::check_outcome(o, &case::facts(&[])).is_ok() => Some(o),
             _ => {
                 errors.push(("outcome", "field-invalid-choice"));
                 None
@@ -368,6 +345,31 @@ pub fn check_intake(
             deadline,
         },
     )
+}
+
+/// The member of staff a case may be assigned to: an active clerk or
+/// supervisor of the case's agency. Empty text means nobody.
+fn assignee(
+    conn: &mut DbConn,
+    errors: &mut Errors,
+    agency_id: i64,
+    text: &str,
+) -> Result<Option<db::users::User>, Fail> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let user = match text.parse::<i64>() {
+        Ok(id) => db::users::find(conn, id)?,
+        Err(_) => None,
+    };
+    match user {
+        Some(u) if u.active && u.agency_id == Some(agency_id) && u.role != "admin" => Ok(Some(u)),
+        _ => {
+            errors.push(("assigned_to", "case-assignee-invalid"));
+            Ok(None)
+        }
+    }
 }
 
 fn public_code() -> String {
@@ -647,25 +649,7 @@ fn build(
     let today = clock.today;
     let ev = match action {
         Action::Assign => {
-            let to = match i.assigned_to.trim() {
-                "" => None,
-                a => match a
-                    .parse::<i64>()
-                    .ok()
-                    .map(|id| db::users::find(conn, id))
-                    .transpose()?
-                {
-                    Some(Some(u))
-                        if u.active && u.agency_id == Some(case.agency_id) && u.role != "admin" =>
-                    {
-                        Some(u)
-                    }
-                    _ => {
-                        e.push(("assigned_to", "case-assignee-invalid"));
-                        None
-                    }
-                },
-            };
+            let to = assignee(conn, &mut e, case.agency_id, &i.assigned_to)?;
             Event::Assigned {
                 to: to.as_ref().map(|u| u.id),
                 to_name: to.map(|u| u.display_name).unwrap_or_default(),
@@ -813,7 +797,7 @@ fn build(
                     }
                 }
             }
-            let needs_reasons = outcome.is_some_and(|o| o.is_refusal() || o == Outcome::Partial);
+            let needs_reasons = outcome.is_some_and(Outcome::needs_reasons);
             let d = Decision {
                 on,
                 outcome: outcome.unwrap_or(Outcome::Other),

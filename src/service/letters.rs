@@ -6,7 +6,7 @@ use super::Fail;
 use super::cases::{Clock, Staff, history, load_in_scope, refresh};
 use crate::db::cases::{self as q, NewLetter};
 use crate::db::{self, DbConn};
-use crate::domain::case::{Correction, Event, Facts};
+use crate::domain::case::{Correction, Event};
 use crate::domain::deadline::ConsultationKind;
 use crate::domain::letters::{
     self, AgencyInfo, AnswerInput, CaseInfo, Letter, LetterError, LetterInput, LetterKind, Specific,
@@ -14,54 +14,6 @@ use crate::domain::letters::{
 use crate::domain::outcome::Channel;
 use askama::Template;
 use chrono::Datelike;
-
-/// How many letters of a kind the history calls for: one per triggering event.
-fn wanted(kind: LetterKind, events: &[Event]) -> usize {
-    let count = |f: &dyn Fn(&Event) -> bool| events.iter().filter(|e| f(e)).count();
-    match kind {
-        LetterKind::Receipt => 1,
-        LetterKind::CorrectionNotice => count(&|e| matches!(e, Event::CorrectionRequested { .. })),
-        LetterKind::ExtensionNotice => count(&|e| matches!(e, Event::ExtensionApproved { .. })),
-        LetterKind::ConsultationThirdParty => count(&|e| {
-            matches!(
-                e,
-                Event::ConsultationStarted {
-                    consultation: ConsultationKind::ThirdParty,
-                    ..
-                }
-            )
-        }),
-        LetterKind::ConsultationAgency => count(&|e| {
-            matches!(
-                e,
-                Event::ConsultationStarted {
-                    consultation: ConsultationKind::Agency,
-                    ..
-                }
-            )
-        }),
-        LetterKind::ConsultationApplicantNotice => {
-            count(&|e| matches!(e, Event::ConsultationStarted { .. }))
-        }
-        LetterKind::Answer => count(&|e| matches!(e, Event::Decided(_))),
-        LetterKind::DeliveryProof => count(&|e| matches!(e, Event::Delivered { .. })),
-    }
-}
-
-/// The kinds of letter the case calls for now and has not had yet.
-pub fn issuable(facts: &Facts, events: &[Event]) -> Vec<&'static str> {
-    if facts.status == crate::domain::case::Status::Void {
-        return Vec::new();
-    }
-    LetterKind::ALL
-        .into_iter()
-        .filter(|k| {
-            let issued = facts.letters.iter().filter(|l| *l == k.code()).count();
-            issued < wanted(*k, events)
-        })
-        .map(LetterKind::code)
-        .collect()
-}
 
 #[derive(Template)]
 #[template(path = "letters/body.html")]
@@ -91,7 +43,7 @@ pub fn issue(
         let rows = history(conn, case_id)?;
         let events: Vec<Event> = rows.iter().map(|(_, e)| e.clone()).collect();
         let (facts, dl, _) = super::cases::derive(&case, &events, clock);
-        if !issuable(&facts, &events).contains(&kind.code()) {
+        if !letters::issuable(&facts, &events).contains(&kind.code()) {
             return Err(Fail::Refused("letter-not-called-for"));
         }
         if !q::claim(conn, case_id, version, staff.id)? {

@@ -46,7 +46,6 @@ pub fn env(conn: &mut DbConn, user: &CurrentUser, today: NaiveDate) -> Result<En
         staff: Staff {
             id: user.id,
             role: user.role,
-            agency_id: user.agency_id,
             scope: user.scope(&tree),
         },
         calendar: db::calendar::load(conn)?,
@@ -387,7 +386,7 @@ fn load(
         .filter(|u| u.active && u.role != "admin")
         .map(|u| (u.id, u.display_name))
         .collect();
-    let letter_kinds = service::letters::issuable(&facts, &plain);
+    let letter_kinds = crate::domain::letters::issuable(&facts, &plain);
     let letters = q::letters(conn, id)?;
     Ok(Loaded {
         case,

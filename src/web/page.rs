@@ -121,14 +121,6 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    /// Messages for fields the form does not show (shown above the form).
-    pub fn others(&self, shown: &[&str]) -> Vec<&String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| !shown.contains(k))
-            .map(|(_, v)| v)
-            .collect()
-    }
 }
 
 /// Renders an askama template into an HTML response.

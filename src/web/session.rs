@@ -40,9 +40,6 @@ impl CurrentUser {
             Err(AppError::Forbidden)
         }
     }
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
-    }
     pub fn actor(&self) -> Actor {
         Actor {
             user_id: Some(self.id),
