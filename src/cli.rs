@@ -249,12 +249,7 @@ fn spawn_refresher(pool: db::Pool) {
                     settings: &settings,
                     today: service::cases::today_in_china(),
                 };
-                // SQLite's planner statistics follow the data only if refreshed.
-                if let db::DbConn::Sqlite(_) = &*conn {
-                    use diesel::connection::SimpleConnection;
-                    conn.batch_execute("PRAGMA optimize")
-                        .map_err(|e| e.to_string())?;
-                }
+                db::optimize(&mut conn).map_err(|e| e.to_string())?;
                 service::cases::refresh_stopped(&mut conn, &clock).map_err(|e| e.to_string())
             };
             match run() {

@@ -208,6 +208,20 @@ where
     }
 }
 
+/// Whether the database answers a trivial query.
+pub fn ping(conn: &mut DbConn) -> bool {
+    conn.batch_execute("SELECT 1").is_ok()
+}
+
+/// Refreshes SQLite's planner statistics as the data grows; PostgreSQL's
+/// autovacuum does this by itself.
+pub fn optimize(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(c) => c.batch_execute("PRAGMA optimize"),
+        DbConn::Pg(_) => Ok(()),
+    }
+}
+
 /// Now in UTC, to the microsecond: PostgreSQL keeps no more, so both
 /// backends store the same value.
 pub fn now() -> NaiveDateTime {

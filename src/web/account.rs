@@ -1,7 +1,7 @@
 //! Signing in and out, changing one's own password, choosing the language.
 
 use super::AppState;
-use super::csrf::CsrfForm;
+use super::csrf::{CsrfForm, NoFields};
 use super::page::{Ctx, FieldErrors, LANG_COOKIE, html, html_status, redirect};
 use super::session::{self, CurrentUser};
 use crate::auth;
@@ -135,14 +135,11 @@ pub async fn login(
     }))
 }
 
-#[derive(serde::Deserialize)]
-pub struct Empty {}
-
 pub async fn logout(
     session: Session,
     state: web::Data<AppState>,
     user: Option<CurrentUser>,
-    _form: CsrfForm<Empty>,
+    _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(u) = user {
         state

@@ -71,3 +71,26 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         })
     }
 }
+
+/// A form with nothing but its token (logout, reset a password).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
+/// A switch between active and inactive (accounts, topics).
+#[derive(serde::Deserialize)]
+pub struct ActiveForm {
+    pub active: String,
+}
+
+impl ActiveForm {
+    pub fn active(&self) -> bool {
+        self.active == "true"
+    }
+}
+
+/// CSV text pasted into a page, in the format the command line imports.
+#[derive(serde::Deserialize)]
+pub struct CsvForm {
+    #[serde(default)]
+    pub csv: String,
+}

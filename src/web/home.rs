@@ -68,10 +68,9 @@ pub async fn index(
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
     let ok = web::block(move || {
-        use diesel::connection::SimpleConnection;
         pool.get_timeout(std::time::Duration::from_secs(2))
             .ok()
-            .map(|mut c| c.batch_execute("SELECT 1").is_ok())
+            .map(|mut c| db::ping(&mut c))
     })
     .await
     .ok()

@@ -6,7 +6,7 @@ use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::service::{self, Fail, agencies::AgencyInput};
 use crate::web::AppState;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, CsvForm};
 use crate::web::page::{Ctx, FieldErrors, flash, html_status, redirect};
 use crate::web::session::CurrentUser;
 use actix_web::http::StatusCode;
@@ -230,18 +230,12 @@ pub async fn update(
     save(req, user, state, Some(path.into_inner()), input).await
 }
 
-#[derive(serde::Deserialize)]
-pub struct ImportForm {
-    #[serde(default)]
-    csv: String,
-}
-
 /// Imports agencies from CSV text pasted into the page (the same format as the CLI).
 pub async fn import(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
-    CsrfForm(form): CsrfForm<ImportForm>,
+    CsrfForm(form): CsrfForm<CsvForm>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
     let actor = user.actor();

@@ -7,7 +7,7 @@ use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::service::{self, Fail};
 use crate::web::AppState;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, CsvForm};
 use crate::web::page::{Ctx, FieldErrors, flash, html_status, redirect};
 use crate::web::session::CurrentUser;
 use actix_web::http::StatusCode;
@@ -210,17 +210,11 @@ pub async fn set_day(
     Ok(redirect(&format!("/admin/calendar?year={}", day.year())))
 }
 
-#[derive(serde::Deserialize)]
-pub struct ImportForm {
-    #[serde(default)]
-    csv: String,
-}
-
 pub async fn import(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
-    CsrfForm(form): CsrfForm<ImportForm>,
+    CsrfForm(form): CsrfForm<CsvForm>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
     let actor = user.actor();

@@ -7,7 +7,7 @@ use crate::service::{
     rules::{RulesInput, Topic},
 };
 use crate::web::AppState;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{ActiveForm, CsrfForm};
 use crate::web::page::{Ctx, FieldErrors, flash, html_status, redirect};
 use crate::web::session::CurrentUser;
 use actix_web::http::StatusCode;
@@ -116,11 +116,6 @@ pub async fn add_topic(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct ActiveForm {
-    active: String,
-}
-
 pub async fn set_topic(
     user: CurrentUser,
     state: web::Data<AppState>,
@@ -130,7 +125,7 @@ pub async fn set_topic(
     user.require(Role::Admin)?;
     let actor = user.actor();
     let id = path.into_inner();
-    let active = form.active == "true";
+    let active = form.active();
     state
         .db(move |c| Ok(service::rules::set_topic_active(c, &actor, id, active)?))
         .await?;

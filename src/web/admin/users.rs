@@ -7,7 +7,7 @@ use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::service::{self, Fail, users::UserInput};
 use crate::web::AppState;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{ActiveForm, CsrfForm, NoFields};
 use crate::web::page::{Ctx, FieldErrors, flash, html, html_status, redirect};
 use crate::web::session::CurrentUser;
 use actix_web::http::StatusCode;
@@ -205,15 +205,12 @@ pub async fn update(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct Empty {}
-
 pub async fn reset_password(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    _form: CsrfForm<Empty>,
+    _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
     let id = path.into_inner();
@@ -230,11 +227,6 @@ pub async fn reset_password(
     })
 }
 
-#[derive(serde::Deserialize)]
-pub struct ActiveForm {
-    active: String,
-}
-
 pub async fn set_active(
     req: HttpRequest,
     user: CurrentUser,
@@ -245,7 +237,7 @@ pub async fn set_active(
     user.require(Role::Admin)?;
     let id = path.into_inner();
     let target = load(&state, id).await?;
-    let active = form.active == "true";
+    let active = form.active();
     let actor = user.actor();
     let result = state
         .db(move |c| Fail::for_form(service::users::set_active(c, &actor, id, active)))
