@@ -1,11 +1,10 @@
-//! Passwords (argon2id) and the login throttle.
+//! Passwords (argon2id), what makes a new password acceptable, and the
+//! login throttle's limits.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::Rng;
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::OnceLock;
 
 /// Minimum length of a password a person chooses.
 pub const MIN_PASSWORD_LEN: usize = 10;
@@ -63,86 +62,38 @@ pub fn one_time_password() -> String {
 pub enum PasswordProblem {
     TooShort,
     SameAsUsername,
+    /// Common, or easily guessed from the account's own names.
+    Guessable,
 }
 
-pub fn check_new_password(username: &str, password: &str) -> Result<(), PasswordProblem> {
+/// A new password must be long enough, not the username, and not guessable:
+/// zxcvbn's estimate (a maintained estimator with lists of common passwords,
+/// names and keyboard patterns) must reach 3 of 4, with the account's own
+/// names counted as known to an attacker.
+pub fn check_new_password(
+    username: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<(), PasswordProblem> {
     if password.chars().count() < MIN_PASSWORD_LEN {
         return Err(PasswordProblem::TooShort);
     }
     if password.trim().eq_ignore_ascii_case(username.trim()) {
         return Err(PasswordProblem::SameAsUsername);
     }
+    let known = [username, display_name, "gongkai", "zhengfu", "xinxigongkai"];
+    if zxcvbn::zxcvbn(password, &known).score() < zxcvbn::Score::Three {
+        return Err(PasswordProblem::Guessable);
+    }
     Ok(())
 }
 
-/// Counts failed logins per account and per address; after `max_failures`
-/// within `window` the key is locked for `lockout`. Kept in memory: a restart
-/// forgives, which is acceptable for a throttle.
-pub struct Throttle {
-    max_failures: u32,
-    window: Duration,
-    lockout: Duration,
-    state: Mutex<HashMap<String, Failures>>,
-}
-
-struct Failures {
-    count: u32,
-    first: Instant,
-    locked_until: Option<Instant>,
-}
-
-impl Throttle {
-    pub fn new(max_failures: u32, window: Duration, lockout: Duration) -> Self {
-        Throttle {
-            max_failures,
-            window,
-            lockout,
-            state: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// How long the key stays locked, if it is.
-    pub fn locked(&self, key: &str) -> Option<Duration> {
-        let now = Instant::now();
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state
-            .get(key)
-            .and_then(|f| f.locked_until)
-            .filter(|until| *until > now)
-            .map(|until| until - now)
-    }
-
-    pub fn fail(&self, key: &str) {
-        let now = Instant::now();
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if state.len() > 100_000 {
-            state.retain(|_, f| now.duration_since(f.first) < self.window);
-        }
-        let f = state.entry(key.to_string()).or_insert(Failures {
-            count: 0,
-            first: now,
-            locked_until: None,
-        });
-        if now.duration_since(f.first) > self.window {
-            *f = Failures {
-                count: 0,
-                first: now,
-                locked_until: None,
-            };
-        }
-        f.count += 1;
-        if f.count >= self.max_failures {
-            f.locked_until = Some(now + self.lockout);
-        }
-    }
-
-    pub fn clear(&self, key: &str) {
-        self.state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
-    }
-}
+/// The login throttle: an account is locked after this many attempts in a
+/// window, an address after `ADDRESS_LIMIT` (higher: an office may share one
+/// address). Counted in the database (`db::login_attempts`).
+pub const ACCOUNT_LIMIT: u32 = 5;
+pub const ADDRESS_LIMIT: u32 = 20;
+pub const WINDOW_MINUTES: i64 = 15;
 
 #[cfg(test)]
 mod tests {
@@ -158,29 +109,32 @@ mod tests {
     }
 
     #[test]
-    fn throttle_locks_after_failures() {
-        let t = Throttle::new(3, Duration::from_secs(60), Duration::from_secs(60));
-        t.fail("u:alice");
-        t.fail("u:alice");
-        assert!(t.locked("u:alice").is_none());
-        t.fail("u:alice");
-        assert!(t.locked("u:alice").is_some());
-        assert!(t.locked("u:bob").is_none());
-        t.clear("u:alice");
-        assert!(t.locked("u:alice").is_none());
-    }
-
-    #[test]
     fn password_rules() {
         assert_eq!(
-            check_new_password("a", "short"),
+            check_new_password("a", "", "short"),
             Err(PasswordProblem::TooShort)
         );
         assert_eq!(
-            check_new_password("administrator", "Administrator"),
+            check_new_password("administrator", "", "Administrator"),
             Err(PasswordProblem::SameAsUsername)
         );
-        assert!(check_new_password("a", "long enough pass").is_ok());
+        // Ten characters from the lists of the commonest passwords, and ones
+        // built from the account's own names.
+        for weak in [
+            "1234567890",
+            "qwertyuiop",
+            "password123",
+            "wangxiaoming1",
+            "iloveyou12",
+        ] {
+            assert_eq!(
+                check_new_password("wangxiaoming", "王小明", weak),
+                Err(PasswordProblem::Guessable),
+                "{weak}"
+            );
+        }
+        assert!(check_new_password("a", "", "violet harbour lantern").is_ok());
+        assert!(check_new_password("li", "", "correct horse battery").is_ok());
         assert_eq!(one_time_password().len(), 16);
     }
 }

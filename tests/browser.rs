@@ -650,7 +650,8 @@ async fn clerk_intake_to_answer_letter(app: TestApp) {
     assert_eq!(b.text_of("h1 .badge").await, "办理中");
     assert_eq!(b.text_of(".deadline p.due strong").await, "2024-10-30");
     b.expect_text("剩余 20 个工作日").await;
-    b.expect_text("11010519491231002X").await;
+    // The identity number is masked until someone asks to see it.
+    b.expect_text("110***********002X").await;
     // The answer: disclosed, handed over in person.
     let details = b.open_details("作出答复").await;
     let form = details.find(Locator::Css("form")).await.unwrap();

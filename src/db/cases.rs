@@ -163,10 +163,35 @@ pub fn find_requester(conn: &mut DbConn, id: i64) -> QueryResult<Option<Requeste
 
 /// Requesters whose name contains the text or whose document number or
 /// credit code is exactly it.
-pub fn search_requesters(conn: &mut DbConn, text: &str, limit: i64) -> QueryResult<Vec<Requester>> {
+/// Requesters with at least one case in these agencies (None: everywhere),
+/// the rule of `domain::scope::requester_visible` as a query.
+fn requesters_in_scope<'a>(
+    agencies: Option<&[i64]>,
+) -> requesters::BoxedQuery<'a, super::MultiBackend> {
+    let q = requesters::table.into_boxed();
+    match agencies {
+        None => q,
+        Some(ids) => q.filter(
+            requesters::id.eq_any(
+                cases::table
+                    .filter(cases::agency_id.eq_any(ids.to_vec()))
+                    .select(cases::requester_id),
+            ),
+        ),
+    }
+}
+
+/// Requesters in scope whose name contains the text, or whose identity
+/// number or credit code is exactly the text.
+pub fn search_requesters(
+    conn: &mut DbConn,
+    text: &str,
+    agencies: Option<&[i64]>,
+    limit: i64,
+) -> QueryResult<Vec<Requester>> {
     let t = text.trim();
     let pattern = format!("%{}%", escape_like(&t.to_lowercase()));
-    requesters::table
+    requesters_in_scope(agencies)
         .filter(
             requesters::name_lower
                 .like(pattern)
@@ -178,6 +203,19 @@ pub fn search_requesters(conn: &mut DbConn, text: &str, limit: i64) -> QueryResu
         .order(requesters::id.desc())
         .limit(limit)
         .load(conn)
+}
+
+/// A requester, if they have a case in scope.
+pub fn find_requester_in_scope(
+    conn: &mut DbConn,
+    id: i64,
+    agencies: Option<&[i64]>,
+) -> QueryResult<Option<Requester>> {
+    requesters_in_scope(agencies)
+        .filter(requesters::id.eq(id))
+        .select(Requester::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn escape_like(s: &str) -> String {
@@ -434,6 +472,8 @@ pub struct Filter {
     /// None: every agency (administrators).
     pub agencies: Option<Vec<i64>>,
     pub assigned_to: Option<i64>,
+    /// Cases nobody is assigned to.
+    pub unassigned: bool,
     pub status: Option<String>,
     pub channel: Option<String>,
     pub outcome: Option<String>,
@@ -460,6 +500,9 @@ fn filtered(f: &Filter) -> Boxed<'_> {
     }
     if let Some(u) = f.assigned_to {
         q = q.filter(cases::assigned_to.eq(u));
+    }
+    if f.unassigned {
+        q = q.filter(cases::assigned_to.is_null());
     }
     match f.status.as_deref() {
         Some(s) => q = q.filter(cases::status.eq(s.to_string())),

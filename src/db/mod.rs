@@ -5,7 +5,9 @@ pub mod agencies;
 pub mod audit;
 pub mod calendar;
 pub mod cases;
+pub mod login_attempts;
 pub mod schema;
+pub mod sessions;
 pub mod settings;
 pub mod users;
 
@@ -234,4 +236,32 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
         e,
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
+}
+
+/// Writes a consistent copy of an SQLite database to `path` while others
+/// keep reading and writing (`VACUUM INTO` reads one snapshot), then checks
+/// the copy and returns how many cases it holds.
+pub fn backup_sqlite(conn: &mut DbConn, path: &str) -> Result<i64, DbError> {
+    let DbConn::Sqlite(c) = conn else {
+        return Err(DbError::BadUrl(
+            "VACUUM INTO backs up SQLite only; PostgreSQL is backed up with pg_dump".into(),
+        ));
+    };
+    let quoted = path.replace('\'', "''");
+    c.batch_execute(&format!("VACUUM INTO '{quoted}'"))?;
+    let mut copy = SqliteConnection::establish(path)
+        .map_err(|e| DbError::Connect(format!("sqlite file {path}: {e}")))?;
+    #[derive(QueryableByName)]
+    struct Check {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        integrity_check: String,
+    }
+    let check: Check = diesel::sql_query("PRAGMA integrity_check").get_result(&mut copy)?;
+    if check.integrity_check != "ok" {
+        return Err(DbError::Migrate(format!(
+            "the copy at {path} fails its integrity check: {}",
+            check.integrity_check
+        )));
+    }
+    Ok(schema::cases::table.count().get_result(&mut copy)?)
 }

@@ -168,6 +168,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_attempts (key) {
+        key -> Text,
+        attempts -> Integer,
+        window_start -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(cases -> agencies (agency_id));
 diesel::joinable!(cases -> requesters (requester_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -183,5 +201,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_events,
     letters,
-    counters
+    counters,
+    sessions,
+    login_attempts
 );

@@ -104,6 +104,7 @@ pub fn update_profile(
     role: &str,
     agency_id: Option<i64>,
 ) -> QueryResult<usize> {
+    super::sessions::delete_for_user(conn, id)?;
     diesel::update(users::table.find(id))
         .set((
             users::display_name.eq(display_name),
@@ -123,6 +124,7 @@ pub fn set_password(
     hash: &str,
     must_change: bool,
 ) -> QueryResult<usize> {
+    super::sessions::delete_for_user(conn, id)?;
     diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(hash),
@@ -134,6 +136,7 @@ pub fn set_password(
 }
 
 pub fn set_active(conn: &mut DbConn, id: i64, active: bool) -> QueryResult<usize> {
+    super::sessions::delete_for_user(conn, id)?;
     diesel::update(users::table.find(id))
         .set((
             users::active.eq(active),

@@ -1,5 +1,6 @@
-//! The scoping rule: which agencies' cases a user may see and act on.
-//! One function, used by every handler and every list query.
+//! The scoping rule: which agencies' cases a user may see and act on, and
+//! which requesters follow from them. One function each, used by every
+//! handler and every list query.
 
 use super::agency::Tree;
 
@@ -68,6 +69,15 @@ pub fn scope(role: Role, agency: Option<i64>, tree: &Tree<i64>) -> Scope {
     }
 }
 
+/// Requesters belong to the agencies that hold their cases: a user may find,
+/// see and attach to a new case only a requester who has at least one case
+/// in the user's scope. Nobody else's identity number, phone or address is
+/// reachable, not even whether such a person exists. (The database applies
+/// the same rule as a subquery: `db::cases::requesters_in_scope`.)
+pub fn requester_visible(scope: &Scope, agencies_of_their_cases: &[i64]) -> bool {
+    agencies_of_their_cases.iter().any(|a| scope.contains(*a))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +116,25 @@ mod tests {
                 "{role:?} of {home:?} acting on agency {target}"
             );
         }
+    }
+
+    #[test]
+    fn requesters_follow_their_cases() {
+        // A with child A1; B elsewhere.
+        let tree = Tree::new([(1, None), (2, Some(1)), (3, None)]);
+        let clerk_b = scope(Role::Clerk, Some(3), &tree);
+        let clerk_a = scope(Role::Clerk, Some(1), &tree);
+        let head_a = scope(Role::Supervisor, Some(1), &tree);
+        let admin = scope(Role::Admin, None, &tree);
+        // A requester with one case at A1.
+        assert!(!requester_visible(&clerk_b, &[2]));
+        assert!(!requester_visible(&clerk_a, &[2]));
+        assert!(requester_visible(&head_a, &[2]));
+        assert!(requester_visible(&admin, &[2]));
+        // Once B holds a case of theirs too, B's clerk may see them.
+        assert!(requester_visible(&clerk_b, &[2, 3]));
+        // A requester without cases is nobody's.
+        assert!(!requester_visible(&head_a, &[]));
     }
 
     #[test]

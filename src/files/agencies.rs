@@ -16,6 +16,9 @@ pub struct AgencyRow {
 
 pub const COLUMNS: [&str; 5] = ["code", "name", "kind", "parent_code", "short_name"];
 pub const MAX_CODE_LEN: usize = 32;
+/// The web form's limits, which imported rows meet too.
+pub const MAX_NAME_LEN: usize = 100;
+pub const MAX_SHORT_NAME_LEN: usize = 50;
 
 /// Parses and checks the file against the agencies that already exist
 /// (`existing`: code -> parent code). Parents may come after their children;
@@ -25,7 +28,7 @@ pub fn parse(
     bytes: &[u8],
     existing: &BTreeMap<String, Option<String>>,
 ) -> Result<Vec<AgencyRow>, ImportError> {
-    let table = Table::read(file, bytes, &COLUMNS, &["code", "name", "kind"])?;
+    let table = Table::read(file, bytes, &COLUMNS, &["code", "name", "kind"], &[])?;
     let mut rows = Vec::new();
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
     for row in &table.rows {
@@ -47,7 +50,7 @@ pub fn parse(
                 format!("\"{code}\" already appears in row {first}"),
             ));
         }
-        let name = row.get("name");
+        let name = table.text(row, "name", MAX_NAME_LEN)?;
         if name.is_empty() {
             return Err(table.error(row, "name", "is empty; every agency needs a name"));
         }
@@ -60,7 +63,7 @@ pub fn parse(
             ));
         };
         let parent = row.get("parent_code");
-        let short = row.get("short_name");
+        let short = table.text(row, "short_name", MAX_SHORT_NAME_LEN)?;
         rows.push(AgencyRow {
             line: row.line,
             code: code.to_string(),

@@ -8,12 +8,15 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::BTreeMap;
 
 pub const COLUMNS: [&str; 4] = ["date", "kind", "festival", "notice"];
+/// The web form's limits, which imported rows meet too.
+pub const MAX_FESTIVAL_LEN: usize = 20;
+pub const MAX_NOTICE_LEN: usize = 100;
 
 /// The official calendar that ships with gongkai (2018-2026).
 pub const BUNDLED: &str = include_str!("../../data/holidays-cn.csv");
 
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Vec<DayRow>, ImportError> {
-    let table = Table::read(file, bytes, &COLUMNS, &["date", "kind"])?;
+    let table = Table::read(file, bytes, &COLUMNS, &["date", "kind"], &[])?;
     let mut seen: BTreeMap<NaiveDate, u64> = BTreeMap::new();
     let mut out = Vec::new();
     for row in &table.rows {
@@ -49,8 +52,8 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Vec<DayRow>, ImportError> {
         out.push(DayRow {
             day,
             kind,
-            festival: row.get("festival").to_string(),
-            notice: row.get("notice").to_string(),
+            festival: table.text(row, "festival", MAX_FESTIVAL_LEN)?.to_string(),
+            notice: table.text(row, "notice", MAX_NOTICE_LEN)?.to_string(),
         });
     }
     Ok(out)

@@ -52,14 +52,24 @@ impl Row {
     }
 }
 
+/// A character no imported cell may hold: control characters other than
+/// tab, and line breaks outside the columns that hold several lines.
+pub fn bad_char(value: &str, multi_line: bool) -> Option<char> {
+    value
+        .chars()
+        .find(|&c| c.is_control() && c != '\t' && !(multi_line && (c == '\n' || c == '\r')))
+}
+
 impl Table {
     /// Reads UTF-8 CSV (a leading byte-order mark is accepted). Unknown
-    /// columns and missing required columns are errors.
+    /// columns and missing required columns are errors, and so is a control
+    /// character in any cell (line breaks are allowed in `multi_line` columns).
     pub fn read(
         file: &str,
         bytes: &[u8],
         known: &[&str],
         required: &[&str],
+        multi_line: &[&str],
     ) -> Result<Table, ImportError> {
         let err = |row: Option<u64>, column: Option<&str>, message: String| ImportError {
             file: file.to_string(),
@@ -72,12 +82,11 @@ impl Table {
             .has_headers(true)
             .flexible(false)
             .from_reader(bytes);
-        let headers: Vec<String> = reader
+        let header = reader
             .headers()
             .map_err(|e| err(Some(1), None, csv_message(&e)))?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
+            .clone();
+        let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
         for h in &headers {
             if !known.contains(&h.as_str()) {
                 return Err(err(
@@ -92,15 +101,45 @@ impl Table {
                 return Err(err(Some(1), Some(r), "required column is missing".into()));
             }
         }
+        // A spreadsheet shows a quoted cell with line breaks as one row, so
+        // the row number is the record's first line less the line breaks
+        // inside the quoted cells before it.
+        let breaks = |record: &csv::StringRecord| -> u64 {
+            record.iter().map(|c| c.matches('\n').count() as u64).sum()
+        };
+        // The physical line from the byte offset: the reader's own line count
+        // skips blank lines, which a spreadsheet shows as rows. A record's
+        // position is where the reader began, before any blank lines.
+        let line_at = |pos: Option<&csv::Position>| -> u64 {
+            let mut start = pos.map_or(0, |p| p.byte() as usize).min(bytes.len());
+            while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+                start += 1;
+            }
+            bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+        };
+        let mut hidden = breaks(&header);
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| {
-                let line = e.position().map(|p| p.line());
-                err(line, None, csv_message(&e))
+                let line = line_at(e.position()).saturating_sub(hidden);
+                err(Some(line), None, csv_message(&e))
             })?;
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let line = line_at(record.position()) - hidden;
+            hidden += breaks(&record);
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
+            }
+            for (h, cell) in headers.iter().zip(record.iter()) {
+                if let Some(c) = bad_char(cell, multi_line.contains(&h.as_str())) {
+                    return Err(err(
+                        Some(line),
+                        Some(h),
+                        format!(
+                            "contains the control character U+{:04X}; remove it and import again",
+                            c as u32
+                        ),
+                    ));
+                }
             }
             let cells = headers
                 .iter()
@@ -123,6 +162,20 @@ impl Table {
             message: message.into(),
         }
     }
+
+    /// The cell, refused when longer than the web form allows.
+    pub fn text<'r>(&self, row: &'r Row, column: &str, max: usize) -> Result<&'r str, ImportError> {
+        let v = row.get(column);
+        let n = v.chars().count();
+        if n > max {
+            return Err(self.error(
+                row,
+                column,
+                format!("is {n} characters long; at most {max} are allowed"),
+            ));
+        }
+        Ok(v)
+    }
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -132,5 +185,38 @@ fn csv_message(e: &csv::Error) -> String {
             expected_len, len, ..
         } => format!("{len} fields where the header has {expected_len}"),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        // Row 2 holds a quoted cell over three lines; row 3 is blank; row 4 is wrong.
+        let csv = "a,b\n\"x\ny\nz\",1\n\nbad,2,3\n";
+        let e = Table::read("t.csv", csv.as_bytes(), &["a", "b"], &[], &["a"])
+            .err()
+            .unwrap();
+        assert_eq!(e.row, Some(4), "{e}");
+        let csv = "a,b\n\"x\ny\",1\nok,2\n";
+        let t = Table::read("t.csv", csv.as_bytes(), &["a", "b"], &[], &["a"]).unwrap();
+        assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+    }
+
+    #[test]
+    fn control_characters_are_named_by_row_and_column() {
+        let csv = "a,b\nfine,1\nbad\u{0},2\n";
+        let e = Table::read("t.csv", csv.as_bytes(), &["a", "b"], &[], &[])
+            .err()
+            .unwrap();
+        assert_eq!((e.row, e.column.as_deref()), (Some(3), Some("a")));
+        assert!(e.message.contains("U+0000"), "{e}");
+        // A line break is refused in a one-line column, kept in a multi-line one.
+        let csv = "a,b\n\"one\ntwo\",1\n";
+        assert!(Table::read("t.csv", csv.as_bytes(), &["a", "b"], &[], &[]).is_err());
+        assert!(Table::read("t.csv", csv.as_bytes(), &["a", "b"], &[], &["a"]).is_ok());
+        assert_eq!(bad_char("tab\there", false), None);
     }
 }

@@ -56,8 +56,12 @@ fn validate(
     {
         return Err(Fail::field("code", "agency-code-taken"));
     }
-    let name = required(&input.name, "name", 100)?;
-    let short_name = optional(&input.short_name, "short_name", 50)?;
+    let name = required(&input.name, "name", files::agencies::MAX_NAME_LEN)?;
+    let short_name = optional(
+        &input.short_name,
+        "short_name",
+        files::agencies::MAX_SHORT_NAME_LEN,
+    )?;
     let kind = AgencyKind::parse(&input.kind).ok_or(Fail::field("kind", "field-invalid-choice"))?;
     let parent_id = match input.parent_id.trim() {
         "" => None,

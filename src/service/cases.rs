@@ -224,7 +224,7 @@ pub fn check_intake(
         id => match id
             .parse::<i64>()
             .ok()
-            .map(|id| q::find_requester(conn, id))
+            .map(|id| q::find_requester_in_scope(conn, id, staff.scope.ids()))
             .transpose()?
         {
             Some(Some(r)) => Ok(r.id),
@@ -389,6 +389,27 @@ pub fn intake(
 ) -> Result<i64, Fail> {
     let token = input.form_token.trim();
     let token = (!token.is_empty() && token.len() <= 64).then_some(token);
+    let recorded = record(conn, staff, input, clock, token);
+    // Two posts of one form at the same moment (a double-click) on
+    // PostgreSQL: both looked for the token before either wrote it, and the
+    // second insert breaks its uniqueness. That post is answered with the
+    // case the first one recorded.
+    if let (Err(Fail::Db(e)), Some(t)) = (&recorded, token)
+        && db::is_unique_violation(e)
+        && let Some(id) = q::find_by_intake_token(conn, t)?
+    {
+        return Ok(id);
+    }
+    recorded
+}
+
+fn record(
+    conn: &mut DbConn,
+    staff: &Staff,
+    input: &IntakeInput,
+    clock: &Clock,
+    token: Option<&str>,
+) -> Result<i64, Fail> {
     db::write_tx(conn, |conn| {
         if let Some(t) = token
             && let Some(id) = q::find_by_intake_token(conn, t)?
@@ -586,11 +607,10 @@ pub const DELIVERY_METHODS: [&str; 6] = ["in_person", "post", "email", "fax", "o
 
 /// Loads a case the staff member may act on.
 pub fn load_in_scope(conn: &mut DbConn, staff: &Staff, case_id: i64) -> Result<Case, Fail> {
-    let case = q::find(conn, case_id)?.ok_or(Fail::NotFound)?;
-    if !staff.scope.contains(case.agency_id) {
-        return Err(Fail::Forbidden);
-    }
-    Ok(case)
+    // Out of scope answers exactly as missing: a 404 confirms nothing.
+    q::find(conn, case_id)?
+        .filter(|c| staff.scope.contains(c.agency_id))
+        .ok_or(Fail::NotFound)
 }
 
 /// Performs one action on a case: checks scope, state, input and version,
@@ -605,13 +625,8 @@ pub fn act(
 ) -> Result<(), Fail> {
     db::write_tx(conn, |conn| {
         let case = load_in_scope(conn, staff, case_id)?;
-        let events: Vec<Event> = history(conn, case_id)?
-            .into_iter()
-            .map(|(_, e)| e)
-            .collect();
-        let (facts, dl, _) = derive(&case, &events, clock);
-        case::check(action, &facts, staff.who(), &dl, clock.today).map_err(Fail::Refused)?;
-        let new_events = build(conn, staff, &case, &facts, &dl, action, input, clock)?;
+        // The version first: someone who changed the case meanwhile explains
+        // a refusal better than the refusal itself.
         let version: i32 = input
             .version
             .trim()
@@ -623,6 +638,13 @@ pub fn act(
                 at: case.updated_at,
             });
         }
+        let events: Vec<Event> = history(conn, case_id)?
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect();
+        let (facts, dl, _) = derive(&case, &events, clock);
+        case::check(action, &facts, staff.who(), &dl, clock.today).map_err(Fail::Refused)?;
+        let new_events = build(conn, staff, &case, &facts, &dl, action, input, clock)?;
         for e in &new_events {
             if let Event::Assigned { to, .. } = e {
                 q::set_assigned(conn, case_id, *to)?;

@@ -40,17 +40,17 @@ pub fn issue(
 ) -> Result<i64, Fail> {
     db::write_tx(conn, |conn| {
         let case = load_in_scope(conn, staff, case_id)?;
-        let rows = history(conn, case_id)?;
-        let events: Vec<Event> = rows.iter().map(|(_, e)| e.clone()).collect();
-        let (facts, dl, _) = super::cases::derive(&case, &events, clock);
-        if !letters::issuable(&facts, &events).contains(&kind.code()) {
-            return Err(Fail::Refused("letter-not-called-for"));
-        }
         if !q::claim(conn, case_id, version, staff.id)? {
             return Err(Fail::Conflict {
                 by: case.updated_by,
                 at: case.updated_at,
             });
+        }
+        let rows = history(conn, case_id)?;
+        let events: Vec<Event> = rows.iter().map(|(_, e)| e.clone()).collect();
+        let (facts, dl, _) = super::cases::derive(&case, &events, clock);
+        if !letters::issuable(&facts, &events).contains(&kind.code()) {
+            return Err(Fail::Refused("letter-not-called-for"));
         }
         let agency = db::agencies::find(conn, case.agency_id)?.ok_or(Fail::NotFound)?;
         let requester = q::find_requester(conn, case.requester_id)?.ok_or(Fail::NotFound)?;

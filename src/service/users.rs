@@ -32,6 +32,7 @@ fn password_fail(p: PasswordProblem) -> Fail {
     match p {
         PasswordProblem::TooShort => Fail::field("password", "password-too-short"),
         PasswordProblem::SameAsUsername => Fail::field("password", "password-same-as-username"),
+        PasswordProblem::Guessable => Fail::field("password", "password-guessable"),
     }
 }
 
@@ -80,7 +81,7 @@ pub fn create(
     }
     let (generated, must_change) = match password {
         Some(p) => {
-            auth::check_new_password(&username, p).map_err(password_fail)?;
+            auth::check_new_password(&username, &input.display_name, p).map_err(password_fail)?;
             (None, false)
         }
         None => (Some(auth::one_time_password()), true),
@@ -174,7 +175,7 @@ pub fn change_own_password(
     if new == current {
         return Err(Fail::field("password", "password-unchanged"));
     }
-    auth::check_new_password(&user.username, new).map_err(password_fail)?;
+    auth::check_new_password(&user.username, &user.display_name, new).map_err(password_fail)?;
     let hash = auth::hash_password(new);
     db::write_tx(conn, |conn| {
         db::users::set_password(conn, id, &hash, false)?;

@@ -1,9 +1,9 @@
 //! Signing in and out, changing one's own password, choosing the language.
 
-use super::AppState;
 use super::csrf::{CsrfForm, NoFields};
 use super::page::{Ctx, FieldErrors, LANG_COOKIE, html, html_status, redirect};
 use super::session::{self, CurrentUser};
+use super::{AppState, CookiePolicy};
 use crate::auth;
 use crate::db::{
     self,
@@ -17,6 +17,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::Duration;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -27,7 +28,7 @@ struct LoginPage {
 }
 
 pub async fn login_form(ctx: Ctx, session: Session) -> Result<HttpResponse, AppError> {
-    if session.get::<i64>("uid").ok().flatten().is_some() {
+    if session.get::<String>(session::SID).ok().flatten().is_some() {
         return Ok(redirect("/"));
     }
     html(&LoginPage {
@@ -43,6 +44,13 @@ pub struct LoginForm {
     username: String,
     #[serde(default)]
     password: String,
+}
+
+/// What a login attempt came to.
+enum Attempt {
+    Locked(i64),
+    Failed,
+    Success(db::users::User),
 }
 
 pub async fn login(
@@ -62,77 +70,82 @@ pub async fn login(
         .peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_default();
-    let account_key = format!("u:{username}");
-    let address_key = format!("a:{address}");
-    let locked = state
-        .login_accounts
-        .locked(&account_key)
-        .or_else(|| state.login_addresses.locked(&address_key));
-    if let Some(wait) = locked {
-        let name = username.clone();
-        state
-            .db(move |c| {
-                let actor = Actor {
-                    user_id: None,
-                    username: name,
-                };
-                Ok(audit::record(c, &actor, "login.locked", "", "")?)
-            })
-            .await?;
-        let ctx = Ctx::from_req(&req);
-        let minutes = wait.as_secs().div_ceil(60).to_string();
-        let error = Some(ctx.tr.ta("login-locked", &[("minutes", &minutes)]));
-        return html_status(
-            StatusCode::TOO_MANY_REQUESTS,
-            &LoginPage {
-                ctx,
-                username,
-                error,
-            },
-        );
-    }
     let name = username.clone();
     let password = form.password;
-    let user = state
+    let attempt = state
         .db(move |c| {
+            let window = Duration::minutes(auth::WINDOW_MINUTES);
+            let account_key = format!("u:{name}");
+            let address_key = format!("a:{address}");
+            let actor = Actor {
+                user_id: None,
+                username: name.clone(),
+            };
+            // Claim the attempt before the password is checked: concurrent
+            // guesses each take a number, and only the first few are checked.
+            let (by_account, account_ends) = db::login_attempts::claim(c, &account_key, window)?;
+            let (by_address, address_ends) = db::login_attempts::claim(c, &address_key, window)?;
+            let now = db::now();
+            let locked_until = [
+                (by_account > auth::ACCOUNT_LIMIT).then_some(account_ends),
+                (by_address > auth::ADDRESS_LIMIT).then_some(address_ends),
+            ]
+            .into_iter()
+            .flatten()
+            .max();
+            if let Some(until) = locked_until {
+                audit::record(c, &actor, "login.locked", "", "")?;
+                return Ok(Attempt::Locked((until - now).num_seconds().max(60)));
+            }
             let user = db::users::find_by_username(c, &name)?;
             let ok =
                 auth::verify_password(&password, user.as_ref().map(|u| u.password_hash.as_str()));
-            let user = user.filter(|u| ok && u.active);
-            let actor = Actor {
-                user_id: user.as_ref().map(|u| u.id),
-                username: name.clone(),
-            };
-            let action = if user.is_some() {
-                "login.success"
-            } else {
-                "login.failure"
-            };
-            audit::record(c, &actor, action, "", "")?;
-            Ok(user)
+            match user.filter(|u| ok && u.active) {
+                Some(user) => {
+                    db::login_attempts::clear(c, &account_key)?;
+                    db::login_attempts::give_back(c, &address_key)?;
+                    db::login_attempts::purge(c, window)?;
+                    let actor = Actor {
+                        user_id: Some(user.id),
+                        username: name,
+                    };
+                    audit::record(c, &actor, "login.success", "", "")?;
+                    Ok(Attempt::Success(user))
+                }
+                None => {
+                    audit::record(c, &actor, "login.failure", "", "")?;
+                    Ok(Attempt::Failed)
+                }
+            }
         })
         .await?;
-    let Some(user) = user else {
-        state.login_accounts.fail(&account_key);
-        state.login_addresses.fail(&address_key);
-        let ctx = Ctx::from_req(&req);
-        let error = Some(ctx.tr.t("login-failed"));
-        return html_status(
-            StatusCode::UNAUTHORIZED,
-            &LoginPage {
-                ctx,
-                username,
-                error,
-            },
-        );
+    let ctx = Ctx::from_req(&req);
+    let (status, error) = match attempt {
+        Attempt::Success(user) => {
+            session::begin(&state, &session, &user).await?;
+            return Ok(redirect(if user.must_change_password {
+                "/account/password"
+            } else {
+                "/"
+            }));
+        }
+        Attempt::Locked(seconds) => {
+            let minutes = (seconds as u64).div_ceil(60).to_string();
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                ctx.tr.ta("login-locked", &[("minutes", &minutes)]),
+            )
+        }
+        Attempt::Failed => (StatusCode::UNAUTHORIZED, ctx.tr.t("login-failed")),
     };
-    state.login_accounts.clear(&account_key);
-    session::begin(&session, &user)?;
-    Ok(redirect(if user.must_change_password {
-        "/account/password"
-    } else {
-        "/"
-    }))
+    html_status(
+        status,
+        &LoginPage {
+            ctx,
+            username,
+            error: Some(error),
+        },
+    )
 }
 
 pub async fn logout(
@@ -146,7 +159,7 @@ pub async fn logout(
             .db(move |c| Ok(audit::record(c, &u.actor(), "logout", "", "")?))
             .await?;
     }
-    session.purge();
+    session::end(&state, &session).await?;
     Ok(redirect("/login"))
 }
 
@@ -208,8 +221,8 @@ pub async fn change_password(
         .await?;
     match result {
         Ok(Some(fresh)) => {
-            // The epoch moved on: start a new session for this browser only.
-            session::begin(&session, &fresh)?;
+            // Every session of the account has ended: start a new one for this browser only.
+            session::begin(&state, &session, &fresh).await?;
             let ctx = Ctx::from_req(&req);
             super::page::flash(&req, ctx.tr.t("password-changed"));
             Ok(redirect("/"))
@@ -236,18 +249,30 @@ pub struct LangQuery {
     next: Option<String>,
 }
 
+/// Where a redirect may go: a path on this site. A single leading `/`, no
+/// second `/` or `\` after it (a browser reads `//host` and `/\host` as
+/// another site), and no control characters (a browser drops a tab, which
+/// turns `/\t/host` into `//host`; CR and LF would split the header).
+pub fn local_path(next: &str) -> Option<&str> {
+    let rest = next.strip_prefix('/')?;
+    let safe =
+        !rest.starts_with('/') && !next.contains('\\') && !next.chars().any(char::is_control);
+    safe.then_some(next)
+}
+
 /// Remembers the language in a cookie and returns to the page the user was on.
-pub async fn set_language(path: web::Path<String>, q: web::Query<LangQuery>) -> HttpResponse {
+pub async fn set_language(
+    path: web::Path<String>,
+    q: web::Query<LangQuery>,
+    policy: web::Data<CookiePolicy>,
+) -> HttpResponse {
     let lang = Lang::parse(&path).unwrap_or_default();
-    let next = q
-        .next
-        .as_deref()
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/");
+    let next = q.next.as_deref().and_then(local_path).unwrap_or("/");
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
         .same_site(SameSite::Lax)
         .http_only(true)
+        .secure(policy.secure)
         .max_age(actix_web::cookie::time::Duration::days(365))
         .finish();
     HttpResponse::SeeOther()

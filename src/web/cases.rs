@@ -3,7 +3,7 @@
 
 use super::AppState;
 use super::admin::agencies::tree_order;
-use super::csrf::CsrfForm;
+use super::csrf::{CsrfForm, NoFields};
 use super::page::{Ctx, FieldErrors, flash, html_status, redirect};
 use super::session::CurrentUser;
 use crate::db::{self, DbConn, agencies::Agency, cases as q};
@@ -129,7 +129,7 @@ async fn intake_page(
                 .map(|u| (u.id, u.display_name, u.agency_id.unwrap_or_default()))
                 .collect();
             let found = if rq.trim().chars().count() >= 2 {
-                q::search_requesters(c, &rq, 20)?
+                q::search_requesters(c, &rq, env.staff.scope.ids(), 20)?
             } else {
                 Vec::new()
             };
@@ -281,9 +281,14 @@ struct CasePage {
     input: ActionInput,
     errors: FieldErrors,
     alert: Option<String>,
+    /// The requester's identity number in full (after a recorded "show").
+    reveal_id: bool,
 }
 
 impl CasePage {
+    fn masked(&self) -> String {
+        case::mask_id(&self.requester.id_number)
+    }
     fn can(&self, action: &str) -> bool {
         self.actions.contains(&action)
     }
@@ -411,6 +416,7 @@ struct Shown {
     errors: FieldErrors,
     alert: Option<String>,
     status: StatusCode,
+    reveal_id: bool,
 }
 
 impl Shown {
@@ -421,6 +427,7 @@ impl Shown {
             errors: FieldErrors::default(),
             alert: None,
             status: StatusCode::OK,
+            reveal_id: false,
         }
     }
     fn alert(text: String) -> Shown {
@@ -445,6 +452,7 @@ async fn case_page(
         errors,
         alert,
         status,
+        reveal_id,
     } = shown;
     let u = user.clone();
     let today = state.today();
@@ -487,6 +495,7 @@ async fn case_page(
             input,
             errors,
             alert,
+            reveal_id,
         },
     )
 }
@@ -498,6 +507,33 @@ pub async fn show(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     case_page(ctx, &state, &user, path.into_inner(), Shown::plain()).await
+}
+
+/// Shows the requester's identity number in full, once, and records who
+/// looked at it in the audit log.
+pub async fn reveal_identity(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let u = user.clone();
+    let today = state.today();
+    state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            let case = service::cases::load_in_scope(c, &env.staff, id)?;
+            db::audit::record(c, &u.actor(), "requester.reveal_id", &case.tracking_no, "")?;
+            Ok(())
+        })
+        .await?;
+    let shown = Shown {
+        reveal_id: true,
+        ..Shown::plain()
+    };
+    case_page(ctx, &state, &user, id, shown).await
 }
 
 pub async fn act(
@@ -551,6 +587,7 @@ pub async fn act(
                 alert: Some(tr.t("form-has-errors")),
                 status: StatusCode::BAD_REQUEST,
                 input,
+                reveal_id: false,
             };
             case_page(ctx, &state, &user, id, shown).await
         }
@@ -558,15 +595,20 @@ pub async fn act(
             case_page(ctx, &state, &user, id, Shown::alert(tr.t(key))).await
         }
         Err((Fail::Conflict { at, .. }, who)) => {
-            let at = (at + chrono::Duration::hours(8))
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string();
-            let who = who.unwrap_or_default();
-            let alert = tr.ta("case-conflict", &[("who", &who), ("at", &at)]);
+            let alert = conflict(&tr, who, at);
             case_page(ctx, &state, &user, id, Shown::alert(alert)).await
         }
         Err((e, _)) => Err(e.into()),
     }
+}
+
+/// "Changed by X at T" (China time), for a form that went stale.
+fn conflict(tr: &Tr, who: Option<String>, at: chrono::NaiveDateTime) -> String {
+    let at = (at + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let who = who.unwrap_or_default();
+    tr.ta("case-conflict", &[("who", &who), ("at", &at)])
 }
 
 /// The deadline explanation in the user's language.
@@ -787,8 +829,14 @@ pub async fn issue_letter(
             let env = env(c, &u, today)?;
             match service::letters::issue(c, &env.staff, id, kind, version, &env.clock()) {
                 Ok(l) => Ok(Ok(l)),
-                Err(Fail::Refused(key)) => Ok(Err(key)),
-                Err(Fail::Conflict { .. }) => Ok(Err("case-stale-form")),
+                Err(Fail::Refused(key)) => Ok(Err(Err(key))),
+                Err(Fail::Conflict { by, at }) => {
+                    let who = match by {
+                        Some(by) => db::users::find(c, by)?.map(|u| u.display_name),
+                        None => None,
+                    };
+                    Ok(Err(Ok((who, at))))
+                }
                 Err(e) => Err(e.into()),
             }
         })
@@ -796,7 +844,11 @@ pub async fn issue_letter(
     let ctx = Ctx::from_req(&req);
     match result {
         Ok(letter) => Ok(redirect(&format!("/cases/{id}/letters/{letter}"))),
-        Err(key) => {
+        Err(Ok((who, at))) => {
+            let alert = conflict(&ctx.tr, who, at);
+            case_page(ctx, &state, &user, id, Shown::alert(alert)).await
+        }
+        Err(Err(key)) => {
             let alert = ctx.tr.t(key);
             case_page(ctx, &state, &user, id, Shown::alert(alert)).await
         }

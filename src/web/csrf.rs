@@ -13,7 +13,11 @@ use std::future::Future;
 use std::pin::Pin;
 
 const KEY: &str = "csrf";
-const MAX_BODY: usize = 2 << 20;
+/// The largest form accepted: room for a 2 MiB CSV once percent-encoded
+/// (Chinese text triples in size).
+pub const MAX_BODY: usize = 7 << 20;
+/// The largest CSV a page accepts, pasted or uploaded (the documented limit).
+pub const MAX_CSV_BYTES: usize = 2 << 20;
 
 /// The session's token, created on first use.
 pub fn token(session: &Session) -> String {
@@ -47,11 +51,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let req = req.clone();
         let body = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
-            let body = body
-                .await
-                .map_err(|_| AppError::BadRequest("error-bad-form"))?;
+            let body = body.await.map_err(|e| {
+                if e.as_response_error().status_code().as_u16() == 413 {
+                    AppError::BadRequest("error-too-large")
+                } else {
+                    AppError::BadRequest("error-bad-form")
+                }
+            })?;
             if body.len() > MAX_BODY {
-                return Err(AppError::BadRequest("error-bad-form"));
+                return Err(AppError::BadRequest("error-too-large"));
             }
             let sent: TokenOnly =
                 serde_urlencoded::from_bytes(&body).map_err(|_| AppError::Csrf)?;
@@ -64,6 +72,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             if sent.csrf_token.is_empty() || !same(sent.csrf_token.as_bytes(), expected.as_bytes())
             {
                 return Err(AppError::Csrf);
+            }
+            if super::input::first_refused(&body).is_some() {
+                return Err(AppError::BadRequest("error-control-chars"));
             }
             serde_urlencoded::from_bytes(&body)
                 .map(CsrfForm)
@@ -93,4 +104,15 @@ impl ActiveForm {
 pub struct CsvForm {
     #[serde(default)]
     pub csv: String,
+}
+
+impl CsvForm {
+    /// The refusal of a CSV over the documented size, in the user's language.
+    pub fn too_large(&self, tr: &crate::i18n::Tr) -> Option<String> {
+        let size = self.csv.len();
+        (size > MAX_CSV_BYTES).then(|| {
+            let kib = size.div_ceil(1024).to_string();
+            tr.ta1("import-too-large", "size", kib)
+        })
+    }
 }

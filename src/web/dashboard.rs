@@ -111,7 +111,8 @@ pub async fn show(
                 .find(|a| a.id == id)
                 .map(|a| a.name.clone())
                 .unwrap_or_default(),
-            filter: format!("agency={id}&"),
+            // The row counts the agency's own cases, so it links to them alone.
+            filter: format!("agency={id}&only=1&"),
             counts,
         })
         .collect();
@@ -137,7 +138,7 @@ pub async fn show(
             }
             Line {
                 name: unassigned.clone(),
-                filter: String::new(),
+                filter: "assigned=none&".into(),
                 counts,
             }
         }))

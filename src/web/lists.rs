@@ -2,7 +2,7 @@
 
 use super::AppState;
 use super::cases::env;
-use super::page::{Ctx, html};
+use super::page::{Ctx, html, page_count};
 use super::session::CurrentUser;
 use crate::db::{self, agencies::Agency, cases as q};
 use crate::domain::outcome::{Channel, Outcome};
@@ -30,15 +30,20 @@ pub struct ListQuery {
     pub extension: String,
     pub late: String,
     pub assigned: String,
+    /// "1": the agency filter means that agency alone, not its subtree.
+    pub only: String,
     pub q: String,
-    pub page: Option<i64>,
+    pub page: String,
 }
 
 impl ListQuery {
     pub fn link(&self, page: i64) -> String {
         let mut me = self.clone();
-        me.page = Some(page);
+        me.page = page.to_string();
         serde_urlencoded::to_string(Pairs(&me)).unwrap_or_default()
+    }
+    pub fn page_number(&self) -> i64 {
+        super::page::page_number(&self.page)
     }
 }
 
@@ -48,7 +53,7 @@ impl serde::Serialize for Pairs<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let q = self.0;
-        let page = q.page.unwrap_or(1).to_string();
+        let page = q.page_number().to_string();
         let all = [
             ("agency", &q.agency),
             ("status", &q.status),
@@ -63,6 +68,7 @@ impl serde::Serialize for Pairs<'_> {
             ("extension", &q.extension),
             ("late", &q.late),
             ("assigned", &q.assigned),
+            ("only", &q.only),
             ("q", &q.q),
             ("page", &page),
         ];
@@ -126,7 +132,7 @@ async fn render(
     let today = state.today();
     let u = user.clone();
     let qq = query.clone();
-    let (rows, total, agencies, topics, bad_input) = state
+    let (rows, total, page, agencies, topics, bad_input) = state
         .db(move |c| {
             let env = env(c, &u, today)?;
             let tree = crate::service::agencies::tree(c)?;
@@ -134,8 +140,12 @@ async fn render(
             // The agency filter narrows the user's scope to a subtree; never widens it.
             let mut agencies: Option<Vec<i64>> = env.staff.scope.ids().map(<[i64]>::to_vec);
             if let Ok(a) = qq.agency.trim().parse::<i64>() {
-                let sub: Vec<i64> = tree
-                    .subtree(&a)
+                let chosen = if qq.only == "1" {
+                    vec![a]
+                } else {
+                    tree.subtree(&a)
+                };
+                let sub: Vec<i64> = chosen
                     .into_iter()
                     .filter(|id| env.staff.scope.contains(*id))
                     .collect();
@@ -157,6 +167,7 @@ async fn render(
                 } else {
                     qq.assigned.trim().parse().ok()
                 },
+                unassigned: !mine && qq.assigned == "none",
                 status: match qq.status.as_str() {
                     s @ ("open" | "closed" | "void") => Some(s.to_string()),
                     _ if mine => Some("open".into()),
@@ -174,8 +185,14 @@ async fn render(
                 late: qq.late == "1",
                 text: Some(qq.q.trim().to_string()).filter(|s| !s.is_empty()),
             };
-            let page = qq.page.unwrap_or(1).max(1);
-            let (cases, total) = q::list(c, &f, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            let mut page = qq.page_number();
+            let (mut cases, total) = q::list(c, &f, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            // A page past the end shows the last page.
+            let last = page_count(total, PAGE_SIZE);
+            if page > last {
+                page = last;
+                cases = q::list(c, &f, (page - 1) * PAGE_SIZE, PAGE_SIZE)?.0;
+            }
             let all = db::agencies::all(c)?;
             let names: BTreeMap<i64, String> =
                 all.iter().map(|a| (a.id, a.short_name.clone())).collect();
@@ -203,11 +220,10 @@ async fn render(
                 .map(|(a, _)| a)
                 .filter(|a| env.staff.scope.contains(a.id))
                 .collect();
-            Ok((rows, total, visible, q::topics(c)?, bad))
+            Ok((rows, total, page, visible, q::topics(c)?, bad))
         })
         .await?;
-    let page = query.page.unwrap_or(1).max(1);
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = page_count(total, PAGE_SIZE);
     let title = ctx.tr.t(if mine { "nav-my-cases" } else { "nav-cases" });
     html(&ListPage {
         ctx,

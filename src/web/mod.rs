@@ -10,11 +10,11 @@ pub mod csrf;
 pub mod dashboard;
 pub mod errors;
 pub mod home;
+pub mod input;
 pub mod lists;
 pub mod page;
 pub mod session;
 
-use crate::auth::Throttle;
 use crate::config::WebConfig;
 use crate::db::{self, DbConn, Pool};
 use crate::error::AppError;
@@ -27,16 +27,18 @@ use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use base64::Engine;
 use std::net::TcpListener;
-use std::time::Duration;
 
 pub struct AppState {
     pub pool: Pool,
     /// A fixed "today" for tests; None in production (the date in China).
     pub today_override: std::sync::RwLock<Option<chrono::NaiveDate>>,
-    /// Failed logins per account.
-    pub login_accounts: Throttle,
-    /// Failed logins per client address; higher, since an office may share one address.
-    pub login_addresses: Throttle,
+}
+
+/// How cookies other than the session's are marked (the session cookie is
+/// set up by its middleware with the same policy).
+pub struct CookiePolicy {
+    /// `Secure`: sent over HTTPS only (GONGKAI_COOKIE_SECURE).
+    pub secure: bool,
 }
 
 impl AppState {
@@ -44,10 +46,6 @@ impl AppState {
         AppState {
             pool,
             today_override: std::sync::RwLock::new(None),
-            // Five failures in 15 minutes lock the account for 15 minutes;
-            // twenty lock the address.
-            login_accounts: Throttle::new(5, Duration::from_secs(900), Duration::from_secs(900)),
-            login_addresses: Throttle::new(20, Duration::from_secs(900), Duration::from_secs(900)),
         }
     }
 
@@ -109,36 +107,80 @@ pub fn session_key(conn: &mut DbConn, configured: Option<&str>) -> Result<Key, A
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(home::healthz))
-        .route("/static/{file}", web::get().to(assets::serve))
-        .route("/favicon.ico", web::get().to(assets::favicon))
-        .route("/", web::get().to(home::index))
-        .route("/lang/{code}", web::get().to(account::set_language))
-        .route("/login", web::get().to(account::login_form))
-        .route("/login", web::post().to(account::login))
-        .route("/logout", web::post().to(account::logout))
-        .route("/account/password", web::get().to(account::password_form))
-        .route(
-            "/account/password",
-            web::post().to(account::change_password),
-        )
-        .route("/cases", web::get().to(lists::list))
-        .route("/cases/mine", web::get().to(lists::mine))
-        .route("/cases/new", web::get().to(cases::new_form))
-        .route("/cases/new", web::post().to(cases::create))
-        .route("/cases/{id}", web::get().to(cases::show))
-        .route("/cases/{id}/act/{action}", web::post().to(cases::act))
-        .route("/cases/{id}/letters", web::post().to(cases::issue_letter))
-        .route(
-            "/cases/{id}/letters/{letter}",
-            web::get().to(cases::show_letter),
-        )
-        .route("/dashboard", web::get().to(dashboard::show))
-        .configure(admin::routes)
-        .default_service(web::to(|| async {
-            Err::<HttpResponse, _>(AppError::NotFound)
-        }));
+/// Who may open a route. The handlers check it (through `CurrentUser` and
+/// its role, and each case's agency scope); the table states it so that the
+/// security tests walk every route and none is forgotten.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in member of staff.
+    Staff,
+    /// Supervisors and administrators.
+    Supervisor,
+    /// Administrators only.
+    Admin,
+}
+
+/// Declares every route once: the table of (method, path, access) and the
+/// function that registers the handlers come from the same lines.
+macro_rules! route_table {
+    ($($method:ident $path:literal $access:ident => $handler:path;)*) => {
+        /// Every route: method, path pattern, who may open it.
+        pub const ROUTES: &[(&str, &str, Access)] =
+            &[$((stringify!($method), $path, Access::$access)),*];
+
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            $(cfg.route($path, web::$method().to($handler));)*
+            cfg.default_service(web::to(|| async {
+                Err::<HttpResponse, _>(AppError::NotFound)
+            }));
+        }
+    };
+}
+
+route_table! {
+    get "/healthz" Public => home::healthz;
+    get "/static/{file}" Public => assets::serve;
+    get "/favicon.ico" Public => assets::favicon;
+    get "/" Public => home::index;
+    get "/lang/{code}" Public => account::set_language;
+    get "/login" Public => account::login_form;
+    post "/login" Public => account::login;
+    post "/logout" Public => account::logout;
+    get "/account/password" Staff => account::password_form;
+    post "/account/password" Staff => account::change_password;
+    get "/cases" Staff => lists::list;
+    get "/cases/mine" Staff => lists::mine;
+    get "/cases/new" Staff => cases::new_form;
+    post "/cases/new" Staff => cases::create;
+    get "/cases/{id}" Staff => cases::show;
+    post "/cases/{id}/identity" Staff => cases::reveal_identity;
+    post "/cases/{id}/act/{action}" Staff => cases::act;
+    post "/cases/{id}/letters" Staff => cases::issue_letter;
+    get "/cases/{id}/letters/{letter}" Staff => cases::show_letter;
+    get "/dashboard" Supervisor => dashboard::show;
+    get "/admin/agencies" Admin => admin::agencies::list;
+    get "/admin/agencies/new" Admin => admin::agencies::new_form;
+    post "/admin/agencies/new" Admin => admin::agencies::create;
+    post "/admin/agencies/import" Admin => admin::agencies::import;
+    get "/admin/agencies/{id}" Admin => admin::agencies::edit_form;
+    post "/admin/agencies/{id}" Admin => admin::agencies::update;
+    get "/admin/users" Admin => admin::users::list;
+    get "/admin/users/new" Admin => admin::users::new_form;
+    post "/admin/users/new" Admin => admin::users::create;
+    get "/admin/users/{id}" Admin => admin::users::edit_form;
+    post "/admin/users/{id}" Admin => admin::users::update;
+    post "/admin/users/{id}/reset" Admin => admin::users::reset_password;
+    post "/admin/users/{id}/active" Admin => admin::users::set_active;
+    get "/admin/calendar" Admin => admin::calendar::show;
+    post "/admin/calendar/day" Admin => admin::calendar::set_day;
+    post "/admin/calendar/import" Admin => admin::calendar::import;
+    get "/admin/audit" Admin => admin::audit::list;
+    get "/admin/settings" Admin => admin::settings::show;
+    post "/admin/settings/rules" Admin => admin::settings::save_rules;
+    post "/admin/settings/topics" Admin => admin::settings::add_topic;
+    post "/admin/settings/topics/{id}" Admin => admin::settings::set_topic;
 }
 
 pub fn build_server(
@@ -148,6 +190,7 @@ pub fn build_server(
     config: &WebConfig,
 ) -> std::io::Result<Server> {
     let secure = config.cookie_secure;
+    let policy = web::Data::new(CookiePolicy { secure });
     let mut server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
             .cookie_name("gongkai".into())
@@ -159,7 +202,9 @@ pub fn build_server(
             .build();
         App::new()
             .app_data(state.clone())
-            .app_data(web::FormConfig::default().limit(2 << 20))
+            .app_data(policy.clone())
+            .app_data(web::PayloadConfig::new(csrf::MAX_BODY))
+            .wrap(actix_web::middleware::from_fn(input::reject_control_chars))
             .wrap(ErrorHandlers::new().default_handler(errors::render))
             .wrap(sessions)
             .wrap(

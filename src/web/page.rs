@@ -146,3 +146,20 @@ pub fn redirect(to: &str) -> HttpResponse {
         .insert_header(("Location", to))
         .finish()
 }
+
+/// Page numbers beyond this are read as this (no list is that long).
+const MAX_PAGE: i64 = 1_000_000;
+
+/// The page a query asks for, between 1 and `MAX_PAGE`; anything that is
+/// not a number is page 1.
+pub fn page_number(text: &str) -> i64 {
+    text.trim()
+        .parse::<i64>()
+        .map(|p| p.clamp(1, MAX_PAGE))
+        .unwrap_or(1)
+}
+
+/// How many pages `total` rows fill (at least one, even when empty).
+pub fn page_count(total: i64, size: i64) -> i64 {
+    ((total + size - 1) / size).max(1)
+}

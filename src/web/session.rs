@@ -10,16 +10,16 @@ use crate::error::AppError;
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
-use chrono::Utc;
+use chrono::Duration;
 use std::future::Future;
 use std::pin::Pin;
 
-/// Sessions end after this long without a request.
+/// Sessions end after this long without a request (checked on the server).
 pub const IDLE_SECONDS: i64 = 8 * 3600;
 
-const UID: &str = "uid";
+/// The session id in the cookie; the row it names is the session.
+pub const SID: &str = "sid";
 const EPOCH: &str = "epoch";
-const SEEN: &str = "seen";
 pub const ROLE: &str = "role";
 pub const NAME: &str = "name";
 
@@ -51,8 +51,23 @@ impl CurrentUser {
     }
 }
 
-/// Starts a fresh session for a user who has just proved who they are.
-pub fn begin(session: &Session, user: &db::users::User) -> Result<(), AppError> {
+/// Starts a fresh session for a user who has just proved who they are: a
+/// new row on the server and a new cookie.
+pub async fn begin(
+    state: &AppState,
+    session: &Session,
+    user: &db::users::User,
+) -> Result<(), AppError> {
+    let uid = user.id;
+    let sid = state
+        .db(move |c| {
+            Ok(db::sessions::create(
+                c,
+                uid,
+                Duration::seconds(IDLE_SECONDS),
+            )?)
+        })
+        .await?;
     // Clear, not purge: a purged session cannot be written to again.
     session.clear();
     session.renew();
@@ -61,14 +76,24 @@ pub fn begin(session: &Session, user: &db::users::User) -> Result<(), AppError> 
             .insert(k, v)
             .map_err(|e| AppError::Internal(e.to_string()))
     };
-    put(UID, user.id.into())?;
+    put(SID, sid.into())?;
     put(EPOCH, user.session_epoch.into())?;
-    put(SEEN, Utc::now().timestamp().into())?;
     put(ROLE, user.role.clone().into())?;
     put(NAME, user.display_name.clone().into())?;
     // A fresh token now, not on the first page: pages opened side by side
     // right after login must all carry the same one.
     super::csrf::token(session);
+    Ok(())
+}
+
+/// Ends the session on the server, so a saved copy of the cookie opens nothing.
+pub async fn end(state: &AppState, session: &Session) -> Result<(), AppError> {
+    if let Ok(Some(sid)) = session.get::<String>(SID) {
+        state
+            .db(move |c| Ok(db::sessions::delete(c, &sid)?))
+            .await?;
+    }
+    session.purge();
     Ok(())
 }
 
@@ -85,29 +110,38 @@ impl FromRequest for CurrentUser {
         let req = req.clone();
         Box::pin(async move {
             let session = req.get_session();
-            let get = |k: &str| session.get::<i64>(k).ok().flatten();
-            let (Some(uid), Some(epoch), Some(seen)) = (get(UID), get(EPOCH), get(SEEN)) else {
+            let sid = session.get::<String>(SID).ok().flatten();
+            let epoch = session.get::<i64>(EPOCH).ok().flatten();
+            let (Some(sid), Some(epoch)) = (sid, epoch) else {
                 return Err(AppError::LoginRequired);
             };
-            let now = Utc::now().timestamp();
-            if now - seen > IDLE_SECONDS {
-                session.purge();
-                return Err(AppError::LoginRequired);
-            }
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| AppError::Internal("no state".into()))?
                 .clone();
-            let user = state.db(move |c| Ok(db::users::find(c, uid)?)).await?;
+            let now = db::now();
+            let user = state
+                .db(move |c| {
+                    let Some(live) = db::sessions::find(c, &sid)? else {
+                        return Ok(None);
+                    };
+                    let idle = now - live.seen_at;
+                    if idle > Duration::seconds(IDLE_SECONDS) {
+                        db::sessions::delete(c, &sid)?;
+                        return Ok(None);
+                    }
+                    // Refresh the idle timer at most once a minute to spare writes.
+                    if idle > Duration::seconds(60) {
+                        db::sessions::touch(c, &sid)?;
+                    }
+                    Ok(Some(live.user))
+                })
+                .await?;
             let Some(user) = user.filter(|u| u.active && i64::from(u.session_epoch) == epoch)
             else {
                 session.purge();
                 return Err(AppError::LoginRequired);
             };
-            // Refresh the idle timer at most once a minute to spare cookie writes.
-            if now - seen > 60 {
-                let _ = session.insert(SEEN, now);
-            }
             if user.must_change_password && !allowed_before_password_change(req.path()) {
                 return Err(AppError::PasswordChangeRequired);
             }

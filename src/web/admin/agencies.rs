@@ -238,6 +238,9 @@ pub async fn import(
     CsrfForm(form): CsrfForm<CsvForm>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
+    if let Some(e) = form.too_large(&Ctx::from_req(&req).tr) {
+        return list_page(Ctx::from_req(&req), &state, String::new(), Some(e)).await;
+    }
     let actor = user.actor();
     let text = form.csv.clone();
     let result = state

@@ -7,7 +7,7 @@ use crate::db::{
 use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::web::AppState;
-use crate::web::page::{Ctx, html};
+use crate::web::page::{Ctx, html, page_count, page_number};
 use crate::web::session::CurrentUser;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -26,7 +26,7 @@ pub struct AuditQuery {
     #[serde(default)]
     pub to: String,
     #[serde(default)]
-    pub page: Option<i64>,
+    pub page: String,
 }
 
 impl AuditQuery {
@@ -86,16 +86,21 @@ pub async fn list(
             .and_then(|d| d.succ_opt())
             .and_then(|d| d.and_hms_opt(0, 0, 0)),
     };
-    let page = q.page.unwrap_or(1).max(1);
-    let (actions, (entries, total)) = state
+    let asked = page_number(&q.page);
+    let (actions, (entries, total), page) = state
         .db(move |c| {
-            Ok((
-                db::audit::actions(c)?,
-                db::audit::list(c, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?,
-            ))
+            let mut page = asked;
+            let mut found = db::audit::list(c, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            // A page past the end shows the last page.
+            let last = page_count(found.1, PAGE_SIZE);
+            if page > last {
+                page = last;
+                found = db::audit::list(c, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            }
+            Ok((db::audit::actions(c)?, found, page))
         })
         .await?;
-    let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let pages = page_count(total, PAGE_SIZE);
     html(&AuditPage {
         ctx,
         q,
@@ -103,7 +108,7 @@ pub async fn list(
         entries,
         total,
         page,
-        pages: pages.max(1),
+        pages,
         bad_dates,
     })
 }

@@ -188,8 +188,18 @@ pub async fn set_day(
     let row = kind.map(|kind| DayRow {
         day,
         kind,
-        festival: form.festival.trim().chars().take(20).collect(),
-        notice: form.notice.trim().chars().take(100).collect(),
+        festival: form
+            .festival
+            .trim()
+            .chars()
+            .take(crate::files::calendar::MAX_FESTIVAL_LEN)
+            .collect(),
+        notice: form
+            .notice
+            .trim()
+            .chars()
+            .take(crate::files::calendar::MAX_NOTICE_LEN)
+            .collect(),
     });
     state
         .db(move |c| {
@@ -217,6 +227,20 @@ pub async fn import(
     CsrfForm(form): CsrfForm<CsvForm>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
+    if let Some(e) = form.too_large(&Ctx::from_req(&req).tr) {
+        let year = chrono::Local::now().year();
+        let (ctx, none) = (Ctx::from_req(&req), FieldErrors::default());
+        return page(
+            ctx,
+            &state,
+            year,
+            DayForm::default(),
+            none,
+            String::new(),
+            Some(e),
+        )
+        .await;
+    }
     let actor = user.actor();
     let text = form.csv.clone();
     let result = state
