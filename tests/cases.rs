@@ -3,7 +3,7 @@
 //! refusals (state, role, scope, stale forms, bad input).
 
 mod common;
-use common::{Browser, Page, TestApp};
+use common::{Browser, Page, TestApp, act, case_id, form_value, issue};
 use gongkai::db;
 use gongkai::domain::calendar::Calendar;
 
@@ -57,84 +57,9 @@ fn agency_id(app: &TestApp, code: &str) -> String {
     })
 }
 
-/// Fills the intake form as a clerk would for an in-person request, with overrides.
+/// Fills the intake form as a clerk of the land bureau would.
 async fn intake(b: &Browser, app: &TestApp, overrides: &[(&str, &str)]) -> Page {
-    let form = b.get("/cases/new").await;
-    form.assert_ok();
-    let token = form.csrf();
-    let form_token = form_value(&form, "form_token");
-    let gtj = agency_id(app, "CZ-GTJ");
-    let mut fields: Vec<(&str, String)> = vec![
-        ("csrf_token", token),
-        ("form_token", form_token),
-        ("r_kind", "natural_person".into()),
-        ("r_name", "张三".into()),
-        ("r_id_type", "resident_id".into()),
-        ("r_id_number", "11010519491231002X".into()),
-        ("r_phone", "13800000000".into()),
-        ("r_address", "常州市新北区某路1号".into()),
-        ("agency_id", gtj),
-        ("channel", "in_person".into()),
-        ("arrived_on", "2024-09-27".into()),
-        ("subject", "2023年某地块征地补偿安置方案".into()),
-        ("delivery_form", "paper".into()),
-        ("topic", "征地拆迁".into()),
-    ];
-    for (k, v) in overrides {
-        fields.retain(|(f, _)| f != k);
-        fields.push((k, v.to_string()));
-    }
-    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    b.post_raw("/cases/new", &borrowed).await
-}
-
-fn form_value(page: &Page, name: &str) -> String {
-    let doc = scraper::Html::parse_document(&page.body);
-    let sel = scraper::Selector::parse(&format!("input[name={name}]")).unwrap();
-    doc.select(&sel)
-        .next()
-        .and_then(|e| e.value().attr("value"))
-        .unwrap_or("")
-        .to_string()
-}
-
-fn case_id(p: &Page) -> i64 {
-    assert_eq!(p.status, 303, "expected a redirect to the case: {}", p.body);
-    p.location
-        .as_deref()
-        .unwrap()
-        .trim_start_matches("/cases/")
-        .parse()
-        .unwrap()
-}
-
-/// Posts an action form from the case page (token and version as the page has them).
-async fn act(b: &Browser, id: i64, action: &str, fields: &[(&str, &str)]) -> Page {
-    let page = b.get(&format!("/cases/{id}")).await;
-    page.assert_ok();
-    let token = page.csrf();
-    let version = form_value(&page, "version");
-    let mut all = vec![
-        ("csrf_token", token.as_str()),
-        ("version", version.as_str()),
-    ];
-    all.extend_from_slice(fields);
-    b.post_raw(&format!("/cases/{id}/act/{action}"), &all).await
-}
-
-async fn issue(b: &Browser, id: i64, kind: &str) -> Page {
-    let page = b.get(&format!("/cases/{id}")).await;
-    let token = page.csrf();
-    let version = form_value(&page, "version");
-    b.post_raw(
-        &format!("/cases/{id}/letters"),
-        &[
-            ("csrf_token", &token),
-            ("version", &version),
-            ("kind", kind),
-        ],
-    )
-    .await
+    common::intake_at(b, &agency_id(app, "CZ-GTJ"), overrides).await
 }
 
 fn stored(app: &TestApp, id: i64) -> db::cases::Case {

@@ -107,24 +107,18 @@ impl Table {
         let breaks = |record: &csv::StringRecord| -> u64 {
             record.iter().map(|c| c.matches('\n').count() as u64).sum()
         };
-        // The physical line from the byte offset: the reader's own line count
-        // skips blank lines, which a spreadsheet shows as rows. A record's
-        // position is where the reader began, before any blank lines.
-        let line_at = |pos: Option<&csv::Position>| -> u64 {
-            let mut start = pos.map_or(0, |p| p.byte() as usize).min(bytes.len());
-            while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
-                start += 1;
-            }
-            bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64 + 1
-        };
+        let mut lines = LineCounter::new(bytes);
         let mut hidden = breaks(&header);
         let mut rows = Vec::new();
         for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = line_at(e.position()).saturating_sub(hidden);
-                err(Some(line), None, csv_message(&e))
-            })?;
-            let line = line_at(record.position()) - hidden;
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = lines.at(e.position()).saturating_sub(hidden);
+                    return Err(err(Some(line), None, csv_message(&e)));
+                }
+            };
+            let line = lines.at(record.position()) - hidden;
             hidden += breaks(&record);
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
@@ -175,6 +169,43 @@ impl Table {
             ));
         }
         Ok(v)
+    }
+}
+
+/// The physical line of a position, from its byte offset: the reader's own
+/// line count skips blank lines, which a spreadsheet shows as rows. Counts
+/// forward from the last position asked, as records come in order.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn at(&mut self, pos: Option<&csv::Position>) -> u64 {
+        // A record's position is where the reader began, before blank lines.
+        let mut start = pos.map_or(0, |p| p.byte() as usize).min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\n' | b'\r') {
+            start += 1;
+        }
+        if start < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.offset..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.offset = start;
+        self.line
     }
 }
 

@@ -83,8 +83,14 @@ pub async fn login(
             };
             // Claim the attempt before the password is checked: concurrent
             // guesses each take a number, and only the first few are checked.
-            let (by_account, account_ends) = db::login_attempts::claim(c, &account_key, window)?;
-            let (by_address, address_ends) = db::login_attempts::claim(c, &address_key, window)?;
+            // Both counts in one transaction, so each attempt holds the same
+            // place in the account's count and in the address's.
+            let ((by_account, account_ends), (by_address, address_ends)) = db::write_tx(c, |c| {
+                Ok::<_, diesel::result::Error>((
+                    db::login_attempts::claim(c, &account_key, window)?,
+                    db::login_attempts::claim(c, &address_key, window)?,
+                ))
+            })?;
             let now = db::now();
             let locked_until = [
                 (by_account > auth::ACCOUNT_LIMIT).then_some(account_ends),

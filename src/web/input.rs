@@ -3,7 +3,7 @@
 //! in text outright, and no field of gongkai has a use for the others.
 
 use crate::error::AppError;
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
@@ -23,8 +23,12 @@ pub const MULTI_LINE: [&str; 10] = [
 ];
 
 /// Whether a field's value holds a character no field may: any control
-/// character but tab, and line breaks outside multi-line fields.
+/// character but tab, and line breaks outside multi-line fields. A pasted CSV
+/// is left to its parser, which names the row and column of a bad cell.
 pub fn refused(field: &str, value: &str) -> bool {
+    if field == "csv" {
+        return false;
+    }
     let multi = MULTI_LINE.contains(&field);
     value
         .chars()
@@ -40,10 +44,10 @@ pub fn first_refused(encoded: &[u8]) -> Option<String> {
 
 /// Middleware: a query string with a control character is refused with a
 /// clear message (every search, filter and page number passes here).
-pub async fn reject_control_chars(
+pub async fn reject_control_chars<B: MessageBody>(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
     let query = req.query_string().as_bytes();
     // A query never holds line breaks: every search and filter is one line.
     let bad = url::form_urlencoded::parse(query).any(|(k, v)| {
@@ -52,9 +56,11 @@ pub async fn reject_control_chars(
             .any(|c| c.is_control() && c != '\t')
     });
     if bad {
-        return Err(AppError::BadRequest("error-control-chars").into());
+        // A response, not an error, so the error page is rendered around it.
+        let refused = req.error_response(AppError::BadRequest("error-control-chars"));
+        return Ok(refused.map_into_right_body());
     }
-    next.call(req).await
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! HTTP: handlers by feature, extractors (current user, CSRF), middleware.
 //! Handlers translate requests into service/domain calls and render pages.
 
+pub mod access;
 pub mod account;
 pub mod admin;
 pub mod assets;
@@ -18,6 +19,7 @@ pub mod session;
 use crate::config::WebConfig;
 use crate::db::{self, DbConn, Pool};
 use crate::error::AppError;
+pub use access::Access;
 use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, CookieContentSecurity};
 use actix_session::storage::CookieSessionStore;
@@ -107,21 +109,6 @@ pub fn session_key(conn: &mut DbConn, configured: Option<&str>) -> Result<Key, A
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-/// Who may open a route. The handlers check it (through `CurrentUser` and
-/// its role, and each case's agency scope); the table states it so that the
-/// security tests walk every route and none is forgotten.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone, signed in or not.
-    Public,
-    /// Any signed-in member of staff.
-    Staff,
-    /// Supervisors and administrators.
-    Supervisor,
-    /// Administrators only.
-    Admin,
-}
-
 /// Declares every route once: the table of (method, path, access) and the
 /// function that registers the handlers come from the same lines.
 macro_rules! route_table {
@@ -204,6 +191,7 @@ pub fn build_server(
             .app_data(state.clone())
             .app_data(policy.clone())
             .app_data(web::PayloadConfig::new(csrf::MAX_BODY))
+            .wrap(actix_web::middleware::from_fn(access::enforce))
             .wrap(actix_web::middleware::from_fn(input::reject_control_chars))
             .wrap(ErrorHandlers::new().default_handler(errors::render))
             .wrap(sessions)

@@ -9,7 +9,7 @@ use crate::domain::scope::{self, Role, Scope};
 use crate::error::AppError;
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::Duration;
 use std::future::Future;
 use std::pin::Pin;
@@ -107,6 +107,11 @@ impl FromRequest for CurrentUser {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // Already signed in by the access check for this request.
+        if let Some(user) = req.extensions().get::<CurrentUser>() {
+            let user = user.clone();
+            return Box::pin(async move { Ok(user) });
+        }
         let req = req.clone();
         Box::pin(async move {
             let session = req.get_session();

@@ -104,8 +104,63 @@ pub struct TestApp {
     handle: actix_web::dev::ServerHandle,
 }
 
+/// One gongkai process serving a database (tests may start a second one on
+/// the same database, as offices do behind a proxy).
+fn start_server(
+    pool: db::Pool,
+    key: actix_web::cookie::Key,
+    cookie_secure: bool,
+) -> (
+    String,
+    actix_web::web::Data<gongkai::web::AppState>,
+    actix_web::dev::ServerHandle,
+) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = actix_web::web::Data::new(gongkai::web::AppState::new(pool));
+    let config = WebConfig {
+        bind: String::new(),
+        secret_key: None,
+        cookie_secure,
+        workers: 2,
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let shared = state.clone();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = gongkai::web::build_server(listener, state, key, &config).unwrap();
+            tx.send(server.handle()).unwrap();
+            let _ = server.await;
+        })
+    });
+    (base, shared, rx.recv().unwrap())
+}
+
+/// A second process on the same database.
+pub struct Instance {
+    pub base: String,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Instance {
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+    }
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_configured(backend, false).await
+    }
+
+    /// Like `spawn`, with the session and language cookies marked `Secure`.
+    pub async fn spawn_configured(backend: Backend, cookie_secure: bool) -> Option<TestApp> {
         let db = TestDb::new(backend)?;
         let pool = db::open_pool(&db.url, 4).expect("open the test database");
         {
@@ -116,32 +171,25 @@ impl TestApp {
         let mut c = pool.get().unwrap();
         let key = gongkai::web::session_key(&mut c, None).unwrap();
         drop(c);
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = actix_web::web::Data::new(gongkai::web::AppState::new(pool.clone()));
-        let config = WebConfig {
-            bind: String::new(),
-            secret_key: None,
-            cookie_secure: false,
-            workers: 2,
-        };
-        let (tx, rx) = std::sync::mpsc::channel();
-        let shared = state.clone();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let server = gongkai::web::build_server(listener, state, key, &config).unwrap();
-                tx.send(server.handle()).unwrap();
-                let _ = server.await;
-            })
-        });
-        let handle = rx.recv().unwrap();
+        let (base, state, handle) = start_server(pool.clone(), key, cookie_secure);
         Some(TestApp {
             base,
-            state: shared,
+            state,
             pool,
             db,
             handle,
         })
+    }
+
+    /// Another gongkai process on this test's database, with its own pool.
+    pub fn another_instance(&self) -> Instance {
+        let pool = db::open_pool(&self.db.url, 4).expect("open the test database");
+        let mut c = pool.get().unwrap();
+        let key = gongkai::web::session_key(&mut c, None).unwrap();
+        drop(c);
+        let (base, state, handle) = start_server(pool, key, false);
+        *state.today_override.write().unwrap() = *self.state.today_override.read().unwrap();
+        Instance { base, handle }
     }
 
     /// Fixes the application's "today" (YYYY-MM-DD).
@@ -156,14 +204,7 @@ impl TestApp {
 
     /// A new browser with an empty cookie jar.
     pub fn browser(&self) -> Browser {
-        Browser {
-            base: self.base.clone(),
-            client: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-        }
+        Browser::new(&self.base)
     }
 
     /// Creates an agency directly (setup, not the thing under test).
@@ -234,6 +275,7 @@ impl Drop for TestApp {
 pub struct Browser {
     pub base: String,
     pub client: reqwest::Client,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
 }
 
 #[derive(Debug)]
@@ -307,6 +349,39 @@ impl Page {
 }
 
 impl Browser {
+    pub fn new(base: &str) -> Browser {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        Browser {
+            base: base.to_string(),
+            client: reqwest::Client::builder()
+                .cookie_provider(jar.clone())
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            jar,
+        }
+    }
+
+    /// The cookies this browser holds, as a `Cookie` header would send them.
+    pub fn cookies(&self) -> String {
+        use reqwest::cookie::CookieStore;
+        let url = self.base.parse().unwrap();
+        self.jar
+            .cookies(&url)
+            .map(|h| h.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    }
+
+    /// A new browser holding a saved copy of cookies (`cookies()` of another).
+    pub fn with_cookies(base: &str, cookies: &str) -> Browser {
+        let b = Browser::new(base);
+        let url = base.parse().unwrap();
+        for c in cookies.split("; ") {
+            b.jar.add_cookie_str(c, &url);
+        }
+        b
+    }
+
     async fn page(resp: reqwest::Response) -> Page {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
@@ -393,4 +468,89 @@ pub fn cli(db_url: &str, args: &[&str], stdin: Option<&str>) -> (i32, String, St
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+// ---- case pages, as a clerk drives them
+
+/// The value of a form input on a page.
+pub fn form_value(page: &Page, name: &str) -> String {
+    let doc = scraper::Html::parse_document(&page.body);
+    let sel = scraper::Selector::parse(&format!("input[name={name}]")).unwrap();
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The case a redirect leads to.
+pub fn case_id(p: &Page) -> i64 {
+    assert_eq!(p.status, 303, "expected a redirect to the case: {}", p.body);
+    p.location
+        .as_deref()
+        .unwrap()
+        .trim_start_matches("/cases/")
+        .parse()
+        .unwrap()
+}
+
+/// Fills the intake form for an in-person request at an agency (by id),
+/// with overrides, as a clerk would.
+pub async fn intake_at(b: &Browser, agency_id: &str, overrides: &[(&str, &str)]) -> Page {
+    let form = b.get("/cases/new").await;
+    form.assert_ok();
+    let token = form.csrf();
+    let form_token = form_value(&form, "form_token");
+    let mut fields: Vec<(&str, String)> = vec![
+        ("csrf_token", token),
+        ("form_token", form_token),
+        ("r_kind", "natural_person".into()),
+        ("r_name", "张三".into()),
+        ("r_id_type", "resident_id".into()),
+        ("r_id_number", "11010519491231002X".into()),
+        ("r_phone", "13800000000".into()),
+        ("r_address", "常州市新北区某路1号".into()),
+        ("agency_id", agency_id.to_string()),
+        ("channel", "in_person".into()),
+        ("arrived_on", "2024-09-27".into()),
+        ("subject", "2023年某地块征地补偿安置方案".into()),
+        ("delivery_form", "paper".into()),
+        ("topic", "征地拆迁".into()),
+    ];
+    for (k, v) in overrides {
+        fields.retain(|(f, _)| f != k);
+        fields.push((k, v.to_string()));
+    }
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.post_raw("/cases/new", &borrowed).await
+}
+
+/// Posts an action form from the case page (token and version as the page has them).
+pub async fn act(b: &Browser, id: i64, action: &str, fields: &[(&str, &str)]) -> Page {
+    let page = b.get(&format!("/cases/{id}")).await;
+    page.assert_ok();
+    let token = page.csrf();
+    let version = form_value(&page, "version");
+    let mut all = vec![
+        ("csrf_token", token.as_str()),
+        ("version", version.as_str()),
+    ];
+    all.extend_from_slice(fields);
+    b.post_raw(&format!("/cases/{id}/act/{action}"), &all).await
+}
+
+/// Issues a letter from the case page.
+pub async fn issue(b: &Browser, id: i64, kind: &str) -> Page {
+    let page = b.get(&format!("/cases/{id}")).await;
+    let token = page.csrf();
+    let version = form_value(&page, "version");
+    b.post_raw(
+        &format!("/cases/{id}/letters"),
+        &[
+            ("csrf_token", &token),
+            ("version", &version),
+            ("kind", kind),
+        ],
+    )
+    .await
 }
