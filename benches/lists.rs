@@ -25,7 +25,7 @@ use gongkai::db::{self, DbConn};
 use gongkai::domain::calendar::Calendar;
 use gongkai::domain::case::{Decision, Event};
 use gongkai::domain::deadline::{self, ConsultationKind, Settings};
-use gongkai::domain::outcome::{self, Channel, Outcome, RequesterType};
+use gongkai::domain::outcome::{self, Channel, Ground, Outcome, RequesterType};
 use gongkai::service::cases::{Clock, derive};
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -649,6 +649,13 @@ fn history(
             delivery_method: rng
                 .pick(&["post", "email", "online", "in_person"])
                 .to_string(),
+            ground: outcome.grounds().first().copied(),
+            ground_law: if outcome.grounds().first() == Some(&Ground::OtherLaw) {
+                "《中华人民共和国统计法》第三十九条".into()
+            } else {
+                String::new()
+            },
+            public_interest: String::new(),
         })
     };
     if on_the_spot {
@@ -681,7 +688,7 @@ fn history(
                 Event::ExtensionApproved {
                     on: wd(day + 1),
                     days: 20,
-                    new_due: cal.add_working_days(due, 20),
+                    new_due: Some(cal.add_working_days(due, 20)),
                     by: supervisor,
                 },
                 supervisor,
@@ -722,6 +729,7 @@ fn history(
                 party: "常州市某置业有限公司".into(),
                 matter: "是否同意公开其提交的项目申报材料".into(),
                 why: "可能涉及商业秘密".into(),
+                receipt_on: Some(on),
                 answer_due: deadline::consultation_answer_due(on, cal, settings),
             },
             clerk,

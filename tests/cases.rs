@@ -306,7 +306,7 @@ async fn correction_journey_with_letters(app: TestApp) {
             ("outcome", "partial"),
             ("reasons", "第三方的个人信息不予公开"),
             ("how_provided", "纸质复印件邮寄"),
-            ("extra_basis", "第十五条"),
+            ("ground", "art15"),
             ("delivery_method", "post"),
         ],
     )
@@ -324,6 +324,7 @@ async fn correction_journey_with_letters(app: TestApp) {
         .assert_ok()
         .assert_contains("CZGTJ依复〔2024〕1号")
         .assert_contains("第三十七条")
+        .assert_contains("第十五条")
         .assert_contains("常州市国土资源局的上级人民政府")
         .assert_contains("60日")
         .assert_lacks("6个月");

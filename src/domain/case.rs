@@ -3,7 +3,7 @@
 //! the clock events the deadline is computed from.
 
 use super::deadline::{ClockEvent, ConsultationKind, Deadline};
-use super::outcome::Outcome;
+use super::outcome::{Ground, Outcome};
 use super::scope::Role;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,11 @@ pub enum Event {
         matter: String,
         #[serde(default)]
         why: String,
+        /// The day the party receives (or is expected to receive) the letter: the 15
+        /// working days of arts. 32 and 34 run from it. Older records have none: their
+        /// period ran from the sending day.
+        #[serde(default)]
+        receipt_on: Option<NaiveDate>,
         answer_due: NaiveDate,
     },
     ConsultationEnded {
@@ -57,7 +62,9 @@ pub enum Event {
     ExtensionApproved {
         on: NaiveDate,
         days: u32,
-        new_due: NaiveDate,
+        /// The extended deadline as the deadline engine gave it on approval; `None` while
+        /// the clock was stopped (the date then depends on when it runs again).
+        new_due: Option<NaiveDate>,
         by: i64,
     },
     ExtensionRefused {
@@ -65,10 +72,20 @@ pub enum Event {
         reason: String,
         by: i64,
     },
+    /// Art. 35: the applicant was asked to state the reasons for an unusually large
+    /// request.
+    ReasonsRequested {
+        on: NaiveDate,
+        #[serde(default)]
+        note: String,
+    },
     DeadlineSet {
         on: NaiveDate,
         due: NaiveDate,
         reason: String,
+        /// The reasons the applicant gave (art. 35), which the office accepted.
+        #[serde(default)]
+        applicant_reasons: String,
     },
     Decided(Decision),
     Delivered {
@@ -120,6 +137,15 @@ pub struct Decision {
     pub earlier_answer_on: Option<NaiveDate>,
     #[serde(default)]
     pub delivery_method: String,
+    /// The specific provision of a refusal or partial disclosure.
+    #[serde(default)]
+    pub ground: Option<Ground>,
+    /// The other law and its article, for `Ground::OtherLaw`.
+    #[serde(default)]
+    pub ground_law: String,
+    /// Why the public interest outweighs a third party's objection (art. 32).
+    #[serde(default)]
+    pub public_interest: String,
 }
 
 impl Event {
@@ -135,6 +161,7 @@ impl Event {
             Event::ExtensionRequested { .. } => "extension_requested",
             Event::ExtensionApproved { .. } => "extension_approved",
             Event::ExtensionRefused { .. } => "extension_refused",
+            Event::ReasonsRequested { .. } => "reasons_requested",
             Event::DeadlineSet { .. } => "deadline_set",
             Event::Decided(_) => "decided",
             Event::Delivered { .. } => "delivered",
@@ -155,6 +182,7 @@ impl Event {
             | Event::ExtensionRequested { on, .. }
             | Event::ExtensionApproved { on, .. }
             | Event::ExtensionRefused { on, .. }
+            | Event::ReasonsRequested { on, .. }
             | Event::DeadlineSet { on, .. }
             | Event::Delivered { on, .. }
             | Event::Reopened { on, .. }
@@ -198,7 +226,7 @@ pub enum Correction {
 pub enum Extension {
     None,
     Requested { by: i64, on: NaiveDate },
-    Approved { new_due: NaiveDate },
+    Approved { new_due: Option<NaiveDate> },
     Refused,
 }
 
@@ -209,8 +237,14 @@ pub struct Facts {
     pub received_on: Option<NaiveDate>,
     pub correction: Correction,
     pub open_consultations: usize,
+    /// The last day of each open consultation's answer period, oldest first.
+    pub consultations_due: Vec<NaiveDate>,
     pub extension: Extension,
     pub deadline_set: bool,
+    /// The applicant was asked for reasons (art. 35).
+    pub reasons_requested: bool,
+    /// A third party consulted under art. 32 objected.
+    pub objection: bool,
     pub decision: Option<Decision>,
     pub delivered: bool,
     pub letters: Vec<String>,
@@ -222,12 +256,17 @@ pub fn facts(events: &[Event]) -> Facts {
         received_on: None,
         correction: Correction::None,
         open_consultations: 0,
+        consultations_due: Vec::new(),
         extension: Extension::None,
         deadline_set: false,
+        reasons_requested: false,
+        objection: false,
         decision: None,
         delivered: false,
         letters: Vec::new(),
     };
+    // Whom each open consultation asks, oldest first, to know whose reply an end is.
+    let mut asked: Vec<ConsultationKind> = Vec::new();
     for e in events {
         match e {
             Event::Intake { received_on, .. } => f.received_on = Some(*received_on),
@@ -238,10 +277,26 @@ pub fn facts(events: &[Event]) -> Facts {
                 }
             }
             Event::CorrectionReceived { on, .. } => f.correction = Correction::Received { on: *on },
-            Event::ConsultationStarted { .. } => f.open_consultations += 1,
-            Event::ConsultationEnded { .. } => {
-                f.open_consultations = f.open_consultations.saturating_sub(1)
+            Event::ConsultationStarted {
+                consultation,
+                answer_due,
+                ..
+            } => {
+                f.open_consultations += 1;
+                asked.push(*consultation);
+                f.consultations_due.push(*answer_due);
             }
+            Event::ConsultationEnded { reply, .. } => {
+                f.open_consultations = f.open_consultations.saturating_sub(1);
+                if !f.consultations_due.is_empty() {
+                    f.consultations_due.remove(0);
+                }
+                let whom = (!asked.is_empty()).then(|| asked.remove(0));
+                if reply == "objection" && whom == Some(ConsultationKind::ThirdParty) {
+                    f.objection = true;
+                }
+            }
+            Event::ReasonsRequested { .. } => f.reasons_requested = true,
             Event::ExtensionRequested { by, on, .. } => {
                 f.extension = Extension::Requested { by: *by, on: *on }
             }
@@ -254,6 +309,7 @@ pub fn facts(events: &[Event]) -> Facts {
                 f.status = Status::Closed;
                 f.decision = Some(d.clone());
                 f.open_consultations = 0;
+                f.consultations_due.clear();
             }
             Event::Delivered { .. } => f.delivered = true,
             Event::Reopened { .. } => {
@@ -282,10 +338,14 @@ pub fn clock_events(events: &[Event]) -> Vec<ClockEvent> {
                 Some(ClockEvent::CorrectionReceived { on: *on })
             }
             Event::ConsultationStarted {
-                on, consultation, ..
+                on,
+                consultation,
+                receipt_on,
+                ..
             } => Some(ClockEvent::ConsultationStarted {
                 on: *on,
                 kind: *consultation,
+                receipt: receipt_on.unwrap_or(*on),
             }),
             Event::ConsultationEnded { on, .. } => Some(ClockEvent::ConsultationEnded { on: *on }),
             Event::ExtensionApproved { on, days, .. } => Some(ClockEvent::ExtensionApproved {
@@ -314,6 +374,7 @@ pub enum Action {
     RequestExtension,
     ApproveExtension,
     RefuseExtension,
+    RequestReasons,
     SetDeadline,
     Decide,
     Deliver,
@@ -322,7 +383,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::Assign,
         Action::RequestCorrection,
         Action::ReceiveCorrection,
@@ -332,6 +393,7 @@ impl Action {
         Action::RequestExtension,
         Action::ApproveExtension,
         Action::RefuseExtension,
+        Action::RequestReasons,
         Action::SetDeadline,
         Action::Decide,
         Action::Deliver,
@@ -350,6 +412,7 @@ impl Action {
             Action::RequestExtension => "request_extension",
             Action::ApproveExtension => "approve_extension",
             Action::RefuseExtension => "refuse_extension",
+            Action::RequestReasons => "request_reasons",
             Action::SetDeadline => "set_deadline",
             Action::Decide => "decide",
             Action::Deliver => "deliver",
@@ -456,6 +519,12 @@ pub fn check(
                 return Err("refuse-extension-too-late");
             }
         }
+        Action::RequestReasons => {
+            need_open()?;
+            if f.reasons_requested {
+                return Err("refuse-reasons-requested");
+            }
+        }
         Action::SetDeadline => {
             need_open()?;
             if who.role == Role::Clerk {
@@ -464,8 +533,22 @@ pub fn check(
             if f.deadline_set {
                 return Err("refuse-deadline-set");
             }
+            // Art. 35 sets a later deadline on the applicant's reasons: asked for first,
+            // and only while the statutory deadline still stands.
+            if !f.reasons_requested {
+                return Err("refuse-reasons-not-requested");
+            }
+            if deadline.due_on.is_some_and(|d| today > d) {
+                return Err("refuse-deadline-passed");
+            }
         }
-        Action::Decide => need_open()?,
+        Action::Decide => {
+            need_open()?;
+            // Art. 32: the consulted party's period runs first, unless it has answered.
+            if f.consultations_due.iter().any(|due| today <= *due) {
+                return Err("refuse-consultation-open");
+            }
+        }
         Action::Deliver => {
             if f.letters.is_empty() {
                 return Err("refuse-nothing-to-deliver");
@@ -486,6 +569,16 @@ pub fn check(
         }
     }
     Ok(())
+}
+
+/// A correction notice dated after the answer deadline cannot stop a clock that has run
+/// out (art. 30 asks for it within days of receipt; later than that is flagged, later
+/// than the deadline is refused).
+pub fn check_correction_date(on: NaiveDate, deadline: &Deadline) -> Result<(), &'static str> {
+    match deadline.due_on {
+        Some(due) if on > due => Err("case-correction-after-deadline"),
+        _ => Ok(()),
+    }
 }
 
 /// Outcomes that only a particular history allows.
@@ -696,7 +789,7 @@ mod tests {
         ev.push(Event::ExtensionApproved {
             on: d(t),
             days: 20,
-            new_due: d("2024-11-27"),
+            new_due: Some(d("2024-11-27")),
             by: 9,
         });
         let f = facts(&ev);
@@ -721,6 +814,9 @@ mod tests {
             earlier_answer: String::new(),
             earlier_answer_on: None,
             delivery_method: "paper".into(),
+            ground: None,
+            ground_law: String::new(),
+            public_interest: String::new(),
         }));
         let t = "2024-10-11";
         let f = facts(&ev);
@@ -751,6 +847,181 @@ mod tests {
         );
     }
 
+    fn consultation(on: &str, kind: ConsultationKind, receipt: &str) -> Event {
+        let cal = Calendar::from_csv_str(include_str!("../../data/holidays-cn.csv")).unwrap();
+        Event::ConsultationStarted {
+            on: d(on),
+            consultation: kind,
+            party: "某公司".into(),
+            matter: "合同".into(),
+            why: "商业秘密".into(),
+            receipt_on: Some(d(receipt)),
+            answer_due: deadline::consultation_answer_due(d(receipt), &cal, &Settings::default()),
+        }
+    }
+
+    fn ended(on: &str, reply: &str) -> Event {
+        Event::ConsultationEnded {
+            on: d(on),
+            reply: reply.into(),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn nothing_after_the_deadline_hides_that_it_was_missed() {
+        // Received 2024-09-27, due 2024-10-30 (rules.md section 4).
+        let ev = vec![intake("2024-09-27")];
+        let late = dl(&ev, "2024-11-05");
+        assert_eq!(late.due_on, Some(d("2024-10-30")));
+        assert!(late.overdue);
+        // A correction notice after the deadline is refused; before it, allowed.
+        assert_eq!(
+            check_correction_date(d("2024-10-31"), &late),
+            Err("case-correction-after-deadline")
+        );
+        assert_eq!(check_correction_date(d("2024-10-30"), &late), Ok(()));
+        // Art. 35: no later deadline once the statutory one has passed, and not without
+        // having asked for reasons.
+        let mut asked = ev.clone();
+        asked.push(Event::ReasonsRequested {
+            on: d("2024-10-08"),
+            note: String::new(),
+        });
+        let f = facts(&asked);
+        assert_eq!(
+            check(
+                Action::SetDeadline,
+                &facts(&ev),
+                SUPERVISOR,
+                &dl(&ev, "2024-10-10"),
+                d("2024-10-10")
+            ),
+            Err("refuse-reasons-not-requested")
+        );
+        assert_eq!(
+            check(
+                Action::SetDeadline,
+                &f,
+                SUPERVISOR,
+                &dl(&asked, "2024-10-10"),
+                d("2024-10-10")
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check(
+                Action::SetDeadline,
+                &f,
+                SUPERVISOR,
+                &dl(&asked, "2024-10-31"),
+                d("2024-10-31")
+            ),
+            Err("refuse-deadline-passed")
+        );
+        // Events dated after the deadline do not move it, whatever got recorded: the case
+        // stays overdue and the answer counts as late.
+        for moving in [
+            Event::CorrectionRequested {
+                on: d("2024-11-01"),
+                due: d("2024-11-22"),
+                items: vec!["x".into()],
+                late_notice: true,
+            },
+            consultation("2024-11-01", ConsultationKind::ThirdParty, "2024-11-01"),
+            Event::DeadlineSet {
+                on: d("2024-11-01"),
+                due: d("2024-12-31"),
+                reason: "量大".into(),
+                applicant_reasons: "研究".into(),
+            },
+            Event::ExtensionApproved {
+                on: d("2024-11-01"),
+                days: 20,
+                new_due: None,
+                by: 2,
+            },
+        ] {
+            let mut h = ev.clone();
+            h.push(moving.clone());
+            let after = dl(&h, "2024-11-05");
+            assert_eq!(after.due_on, Some(d("2024-10-30")), "{moving:?}");
+            assert!(after.overdue, "{moving:?}");
+            assert!(after.steps.contains(&deadline::Step::TooLate {
+                on: d("2024-11-01")
+            }));
+        }
+        // The same correction before the deadline does stop the clock.
+        let mut h = ev.clone();
+        h.push(Event::CorrectionRequested {
+            on: d("2024-10-29"),
+            due: d("2024-11-19"),
+            items: vec!["x".into()],
+            late_notice: true,
+        });
+        assert_eq!(dl(&h, "2024-11-05").due_on, None);
+    }
+
+    #[test]
+    fn no_decision_while_a_consultation_runs() {
+        let mut ev = vec![intake("2024-09-27")];
+        ev.push(consultation(
+            "2024-10-08",
+            ConsultationKind::ThirdParty,
+            "2024-10-10",
+        ));
+        let t = "2024-10-15";
+        assert_eq!(
+            check(Action::Decide, &facts(&ev), CLERK, &dl(&ev, t), d(t)),
+            Err("refuse-consultation-open")
+        );
+        // Its period runs 15 working days from the party's receipt (2024-10-10; Saturday
+        // 2024-10-12 is a make-up workday): open on 2024-10-30, lapsed after it.
+        assert!(
+            check(
+                Action::Decide,
+                &facts(&ev),
+                CLERK,
+                &dl(&ev, "2024-10-30"),
+                d("2024-10-30")
+            )
+            .is_err()
+        );
+        assert_eq!(
+            check(
+                Action::Decide,
+                &facts(&ev),
+                CLERK,
+                &dl(&ev, "2024-10-31"),
+                d("2024-10-31")
+            ),
+            Ok(())
+        );
+        // A recorded reply ends it; an objection by the third party is remembered.
+        ev.push(ended("2024-10-16", "objection"));
+        let f = facts(&ev);
+        assert!(f.objection);
+        assert_eq!(
+            check(
+                Action::Decide,
+                &f,
+                CLERK,
+                &dl(&ev, "2024-10-17"),
+                d("2024-10-17")
+            ),
+            Ok(())
+        );
+        // An agency that disagrees is not a third party's objection.
+        let mut ev = vec![intake("2024-09-27")];
+        ev.push(consultation(
+            "2024-10-08",
+            ConsultationKind::Agency,
+            "2024-10-08",
+        ));
+        ev.push(ended("2024-10-16", "objection"));
+        assert!(!facts(&ev).objection);
+    }
+
     #[test]
     fn events_round_trip_as_json() {
         let e = Event::ConsultationStarted {
@@ -759,6 +1030,7 @@ mod tests {
             party: "某公司".into(),
             matter: "合同".into(),
             why: "商业秘密".into(),
+            receipt_on: Some(d("2024-10-09")),
             answer_due: d("2024-10-29"),
         };
         let json = serde_json::to_string(&e).unwrap();

@@ -60,6 +60,26 @@ pub fn rule_set_for(received_on: NaiveDate) -> &'static RuleSet {
         .unwrap_or(&RULE_SETS[0])
 }
 
+/// How a legal receipt date stands against the law and against today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptAge {
+    Fine,
+    /// Before the 2008 Regulation took effect (2008-05-01): no rule set applies.
+    BeforeRegulation,
+    /// More than a year ago: likely a typo, so the clerk confirms it.
+    Old,
+}
+
+pub fn receipt_age(received_on: NaiveDate, today: NaiveDate) -> ReceiptAge {
+    if received_on < RULE_SETS[0].in_force_from {
+        ReceiptAge::BeforeRegulation
+    } else if received_on < today - Days::new(365) {
+        ReceiptAge::Old
+    } else {
+        ReceiptAge::Fine
+    }
+}
+
 pub fn rule_set_by_code(code: &str) -> Option<&'static RuleSet> {
     RULE_SETS.iter().find(|r| r.code == code)
 }
@@ -133,9 +153,12 @@ pub enum ClockEvent {
     CorrectionReceived {
         on: NaiveDate,
     },
+    /// `receipt` is the day the consulted party receives the letter: its answer period
+    /// runs from there (arts. 32, 34), while the clock stops from the sending day `on`.
     ConsultationStarted {
         on: NaiveDate,
         kind: ConsultationKind,
+        receipt: NaiveDate,
     },
     /// Ends the earliest open consultation; a reply after its answer period counts only up to
     /// the end of that period.
@@ -291,6 +314,11 @@ pub enum Step {
     Reopened {
         on: NaiveDate,
     },
+    /// Something that would have moved the deadline happened after it had passed, and so
+    /// did not move it.
+    TooLate {
+        on: NaiveDate,
+    },
 }
 
 impl Step {
@@ -308,6 +336,7 @@ impl Step {
             Step::Due { on } => (on, 5),
             Step::Decided { on, .. } => (on, 6),
             Step::Reopened { on } => (on, 7),
+            Step::TooLate { on } => (on, 8),
         }
     }
 }
@@ -384,13 +413,14 @@ pub fn correction_notice_late(
     requested_on > cal.add_working_days(received_on, settings.correction_notice_days)
 }
 
-/// The last day of a consultation's answer period; after it the clock runs again.
+/// The last day of a consultation's answer period, counted from the day the party
+/// receives the letter; after it the clock runs again.
 pub fn consultation_answer_due(
-    started_on: NaiveDate,
+    received_by_party: NaiveDate,
     cal: &Calendar,
     settings: &Settings,
 ) -> NaiveDate {
-    cal.add_working_days(started_on, settings.consultation_days)
+    cal.add_working_days(received_by_party, settings.consultation_days)
 }
 
 /// Works out the deadline of a case received on `received_on` (the legal receipt date) with
@@ -417,7 +447,26 @@ pub fn compute(
         days: rule_set.answer_days,
     }];
 
-    for event in events {
+    for (i, event) in events.iter().enumerate() {
+        // Nothing done after the deadline has passed may move it: a correction notice,
+        // consultation, extension or fee notice dated later leaves the clock as it was, so
+        // the case stays overdue and its answer counts as late.
+        let moves_deadline = matches!(
+            event,
+            ClockEvent::CorrectionRequested { .. }
+                | ClockEvent::ConsultationStarted { .. }
+                | ClockEvent::ExtensionApproved { .. }
+                | ClockEvent::DeadlineSet { .. }
+                | ClockEvent::FeeNoticeIssued { .. }
+        );
+        if moves_deadline && closed_on.is_none() {
+            let on = event.on();
+            let before = compute(received_on, &events[..i], cal, settings, on);
+            if before.due_on.is_some_and(|due| on > due) {
+                steps.push(Step::TooLate { on });
+                continue;
+            }
+        }
         match *event {
             ClockEvent::CorrectionRequested { on, due } => {
                 let due = due.unwrap_or_else(|| correction_due(on, cal, settings));
@@ -448,7 +497,7 @@ pub fn compute(
                 fixed_due = None;
                 steps.push(Step::CorrectionRestart { on });
             }
-            ClockEvent::ConsultationStarted { on, kind } => {
+            ClockEvent::ConsultationStarted { on, kind, receipt } => {
                 let reason = match kind {
                     ConsultationKind::ThirdParty => StopReason::ThirdPartyConsultation,
                     ConsultationKind::Agency => StopReason::AgencyConsultation,
@@ -456,7 +505,7 @@ pub fn compute(
                 stops.push(Interval {
                     reason,
                     since: on,
-                    until: Some(consultation_answer_due(on, cal, settings)),
+                    until: Some(consultation_answer_due(receipt.max(on), cal, settings)),
                     end: None,
                     lapsed: false,
                 });
@@ -871,6 +920,7 @@ mod tests {
             ClockEvent::ConsultationStarted {
                 on: d("2024-09-25"),
                 kind: ConsultationKind::ThirdParty,
+                receipt: d("2024-09-25"),
             },
             ClockEvent::ConsultationEnded {
                 on: d("2024-10-10"),
@@ -897,6 +947,7 @@ mod tests {
         let events = [ClockEvent::ConsultationStarted {
             on: d("2024-09-25"),
             kind: ConsultationKind::ThirdParty,
+            receipt: d("2024-09-25"),
         }];
         let dl = run("2024-09-23", &events, "2024-10-10");
         assert_eq!(dl.due_on, None);
@@ -920,6 +971,7 @@ mod tests {
         let started = ClockEvent::ConsultationStarted {
             on: d("2024-09-25"),
             kind: ConsultationKind::Agency,
+            receipt: d("2024-09-25"),
         };
         // No reply at all: the stop ends on 10-21, the clock runs from 10-22; day 20 is 11-14.
         let silent = run("2024-09-23", std::slice::from_ref(&started), "2024-11-20");
@@ -1105,15 +1157,34 @@ mod tests {
     }
 
     #[test]
+    fn receipt_dates_before_the_regulation_or_long_ago() {
+        let today = d("2026-11-27");
+        assert_eq!(
+            receipt_age(d("2008-04-30"), today),
+            ReceiptAge::BeforeRegulation
+        );
+        assert_eq!(receipt_age(d("2008-05-01"), today), ReceiptAge::Old);
+        assert_eq!(receipt_age(d("2025-11-26"), today), ReceiptAge::Old);
+        assert_eq!(receipt_age(d("2025-11-27"), today), ReceiptAge::Fine);
+        assert_eq!(rule_set_for(d("2019-05-14")).code, "2008");
+        assert_eq!(rule_set_for(d("2019-05-15")).code, "2019");
+    }
+
+    #[test]
     fn a_stop_after_the_deadline_does_not_hide_it() {
         let events = [ClockEvent::ConsultationStarted {
             on: d("2024-11-04"),
             kind: ConsultationKind::ThirdParty,
+            receipt: d("2024-11-04"),
         }];
         let dl = run("2024-09-27", &events, "2024-11-05");
         assert_eq!(dl.due_on, Some(d("2024-10-30")));
-        assert!(dl.stopped.is_some());
-        assert_eq!(dl.days_left, None);
+        // The consultation may go on, but it stops no clock that has already run out.
+        assert!(dl.stopped.is_none());
+        assert!(dl.steps.contains(&Step::TooLate {
+            on: d("2024-11-04")
+        }));
+        assert_eq!(dl.days_left, Some(-4));
         assert!(dl.overdue);
     }
 
@@ -1123,10 +1194,12 @@ mod tests {
             ClockEvent::ConsultationStarted {
                 on: d("2024-09-02"),
                 kind: ConsultationKind::Agency,
+                receipt: d("2024-09-02"),
             },
             ClockEvent::ConsultationStarted {
                 on: d("2024-09-25"),
                 kind: ConsultationKind::ThirdParty,
+                receipt: d("2024-09-25"),
             },
             // The agency's period ended 09-24 (Saturday 09-14 worked, Mid-Autumn 09-16/17
             // off), so this reply belongs to the third party.

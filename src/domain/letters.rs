@@ -27,18 +27,27 @@ pub enum LetterKind {
     ConsultationApplicantNotice,
     Answer,
     DeliveryProof,
+    /// Art. 35: the applicant is asked to state the reasons for an unusually large request.
+    ReasonsRequest,
+    /// Art. 35: a later, reasonable deadline set by the office.
+    LaterDeadlineNotice,
+    /// Art. 32: to a third party who objected, the decision to disclose and why.
+    ThirdPartyDisclosure,
 }
 
 impl LetterKind {
     /// In the order a case usually produces them.
-    pub const ALL: [LetterKind; 8] = [
+    pub const ALL: [LetterKind; 11] = [
         LetterKind::Receipt,
         LetterKind::CorrectionNotice,
         LetterKind::ExtensionNotice,
         LetterKind::ConsultationThirdParty,
         LetterKind::ConsultationAgency,
         LetterKind::ConsultationApplicantNotice,
+        LetterKind::ReasonsRequest,
+        LetterKind::LaterDeadlineNotice,
         LetterKind::Answer,
+        LetterKind::ThirdPartyDisclosure,
         LetterKind::DeliveryProof,
     ];
 
@@ -52,6 +61,9 @@ impl LetterKind {
             LetterKind::ConsultationApplicantNotice => "consultation_applicant_notice",
             LetterKind::Answer => "answer",
             LetterKind::DeliveryProof => "delivery_proof",
+            LetterKind::ReasonsRequest => "reasons_request",
+            LetterKind::LaterDeadlineNotice => "later_deadline_notice",
+            LetterKind::ThirdPartyDisclosure => "third_party_disclosure",
         }
     }
 
@@ -72,6 +84,9 @@ impl LetterKind {
             LetterKind::ConsultationApplicantNotice => "征求意见告知书",
             LetterKind::Answer => "政府信息公开申请答复书",
             LetterKind::DeliveryProof => "送达回证",
+            LetterKind::ReasonsRequest => "政府信息公开申请说明理由通知书",
+            LetterKind::LaterDeadlineNotice => "延迟答复告知书",
+            LetterKind::ThirdPartyDisclosure => "决定公开告知书",
         }
     }
 
@@ -85,6 +100,8 @@ impl LetterKind {
             | LetterKind::ConsultationAgency
             | LetterKind::ConsultationApplicantNotice => Some("依征"),
             LetterKind::Answer => Some("依复"),
+            LetterKind::ReasonsRequest | LetterKind::LaterDeadlineNotice => Some("依理"),
+            LetterKind::ThirdPartyDisclosure => Some("依告"),
             LetterKind::Receipt | LetterKind::DeliveryProof => None,
         }
     }
@@ -161,7 +178,21 @@ pub struct CaseInfo {
     pub correction_received_on: Option<NaiveDate>,
     /// Number and date of the correction notice, if one was sent.
     pub correction_notice: Option<(String, NaiveDate)>,
+    /// The rule set in force on the receipt date ("2008" or "2019"): a case received
+    /// before 2019-05-15 is answered under the periods and articles of the 2008 Regulation.
+    #[serde(default)]
+    pub rules: String,
 }
+
+impl CaseInfo {
+    fn under_2008(&self) -> bool {
+        self.rules == "2008"
+    }
+}
+
+/// The 2008 Regulation (Decree 492) by the same title, told apart by its decree.
+const REGULATION_2008_ZH: &str =
+    "《中华人民共和国政府信息公开条例》（2007年4月5日国务院令第492号公布）";
 
 /// What only one kind of letter needs. Its variant must match [`LetterInput::kind`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,22 +206,42 @@ pub enum Specific {
         due: NaiveDate,
     },
     Extension {
-        new_due: NaiveDate,
+        /// The extended deadline as the deadline engine gives it; `None` while the clock
+        /// is stopped, when the notice states the extension in working days only.
+        new_due: Option<NaiveDate>,
+        days: u32,
         reason: String,
     },
+    /// The reply period runs from the day the party receives the letter (arts. 32, 34),
+    /// which the office does not know when it writes: the letter states the period, no date.
     ConsultationThirdParty {
         party: String,
         /// The information concerned.
         matter: String,
         /// Why disclosure may harm the third party.
         why: String,
-        /// The 15th working day after the letter is expected to arrive.
-        answer_due: NaiveDate,
     },
     ConsultationAgency {
         party: String,
         matter: String,
-        answer_due: NaiveDate,
+    },
+    ReasonsRequest {
+        /// What the office points out about the requests, if anything.
+        note: String,
+    },
+    LaterDeadline {
+        due: NaiveDate,
+        /// Why the statutory period cannot be kept.
+        reason: String,
+        /// The applicant's reasons, which the office accepted.
+        applicant_reasons: String,
+    },
+    ThirdPartyDisclosure {
+        party: String,
+        matter: String,
+        /// When the third party was asked.
+        consulted_on: NaiveDate,
+        public_interest: String,
     },
     ConsultationApplicantNotice {
         party_kind: ConsultationKind,
@@ -223,6 +274,9 @@ impl Specific {
             Specific::ConsultationApplicantNotice { .. } => LetterKind::ConsultationApplicantNotice,
             Specific::Answer(_) => LetterKind::Answer,
             Specific::DeliveryProof { .. } => LetterKind::DeliveryProof,
+            Specific::ReasonsRequest { .. } => LetterKind::ReasonsRequest,
+            Specific::LaterDeadline { .. } => LetterKind::LaterDeadlineNotice,
+            Specific::ThirdPartyDisclosure { .. } => LetterKind::ThirdPartyDisclosure,
         }
     }
 }
@@ -370,20 +424,39 @@ pub fn compose(input: &LetterInput) -> Result<Letter, LetterError> {
         Specific::Correction { items, due } => {
             letter.paragraphs = correction(agency, case, items, *due)?
         }
-        Specific::Extension { new_due, reason } => {
-            letter.paragraphs = extension(case, *new_due, reason)?
-        }
-        Specific::ConsultationThirdParty {
+        Specific::Extension {
+            new_due,
+            days,
+            reason,
+        } => letter.paragraphs = extension(case, *new_due, *days, reason)?,
+        Specific::ReasonsRequest { note } => letter.paragraphs = reasons_request(case, note),
+        Specific::LaterDeadline {
+            due,
+            reason,
+            applicant_reasons,
+        } => letter.paragraphs = later_deadline(case, *due, reason, applicant_reasons)?,
+        Specific::ThirdPartyDisclosure {
             party,
             matter,
-            why,
-            answer_due,
+            consulted_on,
+            public_interest,
         } => {
+            let party = required(party, "party")?;
+            let matter = required(matter, "matter")?;
+            let why = required(public_interest, "public_interest")?;
+            let review_body = agency.review_body.trim();
+            if review_body.is_empty() {
+                return Err(LetterError::MissingReviewBody);
+            }
+            letter.addressee = format!("{party}：");
+            letter.paragraphs = third_party_disclosure(matter, *consulted_on, why, review_body);
+        }
+        Specific::ConsultationThirdParty { party, matter, why } => {
             let party = required(party, "party")?;
             let matter = required(matter, "matter")?;
             let why = required(why, "why")?;
             letter.addressee = format!("{party}：");
-            letter.paragraphs = consult_third_party(agency, case, matter, why, *answer_due);
+            letter.paragraphs = consult_third_party(agency, case, matter, why);
             letter.reply_slip = Some(reply_slip(
                 agency,
                 ConsultationKind::ThirdParty,
@@ -391,15 +464,11 @@ pub fn compose(input: &LetterInput) -> Result<Letter, LetterError> {
                 matter,
             ));
         }
-        Specific::ConsultationAgency {
-            party,
-            matter,
-            answer_due,
-        } => {
+        Specific::ConsultationAgency { party, matter } => {
             let party = required(party, "party")?;
             let matter = required(matter, "matter")?;
             letter.addressee = format!("{party}：");
-            letter.paragraphs = consult_agency(agency, case, matter, *answer_due);
+            letter.paragraphs = consult_agency(agency, case, matter);
             letter.reply_slip = Some(reply_slip(
                 agency,
                 ConsultationKind::Agency,
@@ -566,12 +635,21 @@ fn receipt(agency: &AgencyInfo, case: &CaseInfo) -> Vec<String> {
         "本回执仅证明本机关已于上述日期收到您的申请，不表示本机关已受理该申请，也不代表对申请\
          的处理结果作出任何承诺。"
             .to_string(),
-        format!(
-            "根据{REGULATION_ZH}第三十条、第三十三条的规定，本机关将自收到申请之日起20个工作日内作出答复；\
-             需要延长答复期限的，将书面告知您，延长的期限最长不超过20个工作日。申请内容需要补正\
-             的，答复期限自本机关收到补正后的申请之日起计算；征求第三方或者其他机关意见所需的\
-             时间，不计算在答复期限内。"
-        ),
+        if case.under_2008() {
+            format!(
+                "根据{REGULATION_2008_ZH}第二十四条第二款的规定，本机关将自收到申请之日起15个工作日内\
+                 作出答复；需要延长答复期限的，经本机关政府信息公开工作机构负责人同意，将告知您，\
+                 延长答复的期限最长不超过15个工作日。申请公开的政府信息涉及第三方权益的，征求\
+                 第三方意见所需时间不计算在答复期限内（第二十四条第三款）。"
+            )
+        } else {
+            format!(
+                "根据{REGULATION_ZH}第三十条、第三十三条的规定，本机关将自收到申请之日起20个工作日内作出答复；\
+                 需要延长答复期限的，将书面告知您，延长的期限最长不超过20个工作日。申请内容需要补正\
+                 的，答复期限自本机关收到补正后的申请之日起计算；征求第三方或者其他机关意见所需的\
+                 时间，不计算在答复期限内。"
+            )
+        },
     ];
     let contact = contact(agency);
     if !contact.is_empty() {
@@ -627,19 +705,108 @@ fn correction(
 
 fn extension(
     case: &CaseInfo,
-    new_due: NaiveDate,
+    new_due: Option<NaiveDate>,
+    days: u32,
     reason: &str,
 ) -> Result<Vec<String>, LetterError> {
     let reason = clause(required(reason, "reason")?);
+    let basis = if case.under_2008() {
+        format!("{REGULATION_2008_ZH}第二十四条第二款")
+    } else {
+        format!("{REGULATION_ZH}第三十三条第二款")
+    };
+    // The date printed is the deadline engine's; while the clock stands still it is not
+    // yet known, and the notice says so instead of guessing.
+    let extended = match new_due {
+        Some(due) => format!("答复期限延长{days}个工作日，至{}。", format_date_zh(due)),
+        None => format!(
+            "答复期限延长{days}个工作日。目前依法不计算在答复期限内的期间（如征求意见）尚未结束，\
+             延长后的答复期限在该期间结束后继续计算，届满之日本机关将另行告知。"
+        ),
+    };
     Ok(vec![
         opening(case),
         format!(
             "因{reason}，本机关无法在法定期限内作出答复。经本机关政府信息公开工作机构负责人同意，\
-             根据{REGULATION_ZH}第三十三条第二款的规定，答复期限延长至{}。",
-            format_date_zh(new_due)
+             根据{basis}的规定，{extended}"
         ),
         "特此告知。".to_string(),
     ])
+}
+
+/// Art. 35: the office asks for the reasons before deciding what a large request deserves.
+fn reasons_request(case: &CaseInfo, note: &str) -> Vec<String> {
+    let mut p = vec![
+        opening(case),
+        format!(
+            "经审查，您申请公开政府信息的数量、频次明显超过合理范围。根据{REGULATION_ZH}第三十五条\
+             的规定，请您说明申请理由。"
+        ),
+    ];
+    if !note.trim().is_empty() {
+        p.push(sentence(note));
+    }
+    p.push(
+        "本机关认为申请理由不合理的，将告知您不予处理；认为申请理由合理，但无法在法定期限内答复\
+         的，将确定延迟答复的合理期限并告知您。"
+            .to_string(),
+    );
+    p.push("特此告知。".to_string());
+    p
+}
+
+/// Art. 35: the later, reasonable deadline and why.
+fn later_deadline(
+    case: &CaseInfo,
+    due: NaiveDate,
+    reason: &str,
+    applicant_reasons: &str,
+) -> Result<Vec<String>, LetterError> {
+    let reason = clause(required(reason, "reason")?);
+    let mut p = vec![opening(case)];
+    let stated = match applicant_reasons.trim() {
+        "" => String::new(),
+        r => format!("您说明的理由是：{}", sentence(r)),
+    };
+    p.push(format!(
+        "您申请公开政府信息的数量、频次明显超过合理范围，本机关已要求您说明理由。{stated}本机关\
+         认为申请理由合理，但因{reason}，无法在{REGULATION_ZH}第三十三条规定的期限内答复。"
+    ));
+    p.push(format!(
+        "根据{REGULATION_ZH}第三十五条的规定，本机关确定延迟答复的合理期限至{}，并将于该日前\
+         作出答复。",
+        format_date_zh(due)
+    ));
+    p.push("特此告知。".to_string());
+    Ok(p)
+}
+
+/// Art. 32: a third party who objected is told what will be disclosed and why.
+fn third_party_disclosure(
+    matter: &str,
+    consulted_on: NaiveDate,
+    public_interest: &str,
+    review_body: &str,
+) -> Vec<String> {
+    vec![
+        format!(
+            "本机关于{}就公开“{}”书面征求了您（贵单位）的意见，您（贵单位）不同意公开。",
+            format_date_zh(consulted_on),
+            clause(matter)
+        ),
+        format!(
+            "经审查，本机关认为不公开可能对公共利益造成重大影响，理由是：{}",
+            sentence(public_interest)
+        ),
+        format!(
+            "根据{REGULATION_ZH}第三十二条的规定，本机关决定予以公开。决定公开的内容为：“{}”。",
+            clause(matter)
+        ),
+        remedies_paragraph(Remedy::ReviewOrSuit, review_body)
+            .replace("本答复书", "本告知书")
+            .replace("如对本答复不服，您", "如对本决定不服，您（贵单位）"),
+        "特此告知。".to_string(),
+    ]
 }
 
 /// Letter to a third party (art. 32). It does not name the applicant: the third party needs
@@ -649,7 +816,6 @@ fn consult_third_party(
     case: &CaseInfo,
     matter: &str,
     why: &str,
-    answer_due: NaiveDate,
 ) -> Vec<String> {
     vec![
         format!(
@@ -663,9 +829,8 @@ fn consult_third_party(
         ),
         format!(
             "根据{REGULATION_ZH}第三十二条的规定，现书面征求您（贵单位）的意见。请您（贵单位）\
-             自收到本意见书之日起15个工作日内，即于{}前，就是否同意公开上述信息提出书面意见；\
-             不同意公开的，请说明理由。",
-            format_date_zh(answer_due)
+             自收到本意见书之日起15个工作日内，就是否同意公开上述信息提出书面意见；不同意公开的，\
+             请说明理由。"
         ),
         format!(
             "您（贵单位）逾期未提出意见的，由本机关依照{REGULATION_ZH}的规定决定是否公开。\
@@ -681,12 +846,7 @@ fn consult_third_party(
 }
 
 /// Letter to a co-author agency (art. 34), which alone has the rule that silence is consent.
-fn consult_agency(
-    agency: &AgencyInfo,
-    case: &CaseInfo,
-    matter: &str,
-    answer_due: NaiveDate,
-) -> Vec<String> {
+fn consult_agency(agency: &AgencyInfo, case: &CaseInfo, matter: &str) -> Vec<String> {
     vec![
         format!(
             "本机关于{}收到一份政府信息公开申请，申请公开的信息由本机关与贵机关共同制作，\
@@ -696,9 +856,7 @@ fn consult_agency(
         ),
         format!(
             "根据{REGULATION_ZH}第三十四条的规定，现征求贵机关对公开上述信息的意见。请贵机关\
-             自收到本函之日起15个工作日内，即于{}前，提出书面意见；逾期未提出意见的，视为同意\
-             公开。",
-            format_date_zh(answer_due)
+             自收到本函之日起15个工作日内提出书面意见；逾期未提出意见的，视为同意公开。"
         ),
         format!("请填写所附回执，盖章后送交本机关{}。", contact(agency)),
         "特此函询。".to_string(),
@@ -1033,6 +1191,23 @@ fn wanted(kind: LetterKind, events: &[Event]) -> usize {
             count(&|e| matches!(e, Event::ConsultationStarted { .. }))
         }
         LetterKind::Answer => count(&|e| matches!(e, Event::Decided(_))),
+        LetterKind::ReasonsRequest => count(&|e| matches!(e, Event::ReasonsRequested { .. })),
+        LetterKind::LaterDeadlineNotice => count(&|e| matches!(e, Event::DeadlineSet { .. })),
+        // Once per decision to disclose while a third party's objection stands (art. 32).
+        LetterKind::ThirdPartyDisclosure => {
+            let mut objection = false;
+            let mut n = 0;
+            for e in events {
+                match e {
+                    Event::ConsultationEnded { reply, .. } if reply == "objection" => {
+                        objection = true
+                    }
+                    Event::Decided(d) if objection && d.outcome.discloses() => n += 1,
+                    _ => {}
+                }
+            }
+            n
+        }
         LetterKind::DeliveryProof => count(&|e| matches!(e, Event::Delivered { .. })),
     }
 }
@@ -1078,6 +1253,7 @@ mod tests {
             received_on: d(2025, 3, 4),
             channel: Channel::Letter,
             subject: "2024年魏村街道某地块征收补偿方案".into(),
+            rules: "2019".into(),
             correction_received_on: None,
             correction_notice: None,
         }
@@ -1373,7 +1549,8 @@ mod tests {
         let l = compose(&input(
             LetterKind::ExtensionNotice,
             Specific::Extension {
-                new_due: d(2025, 4, 30),
+                new_due: Some(d(2025, 4, 30)),
+                days: 20,
                 reason: "申请涉及的信息数量较多，需要调取历年档案。".into(),
             },
         ))
@@ -1384,6 +1561,97 @@ mod tests {
     }
 
     #[test]
+    fn extension_while_the_clock_stands_still_names_no_date() {
+        let l = compose(&input(
+            LetterKind::ExtensionNotice,
+            Specific::Extension {
+                new_due: None,
+                days: 20,
+                reason: "需征求第三方意见".into(),
+            },
+        ))
+        .unwrap();
+        let t = text(&l);
+        assert!(t.contains("延长20个工作日"), "{t}");
+        assert!(!t.contains("延长至") && !t.contains("，至"), "{t}");
+    }
+
+    #[test]
+    fn cases_received_under_the_2008_regulation_get_its_periods() {
+        let mut i = input(LetterKind::Receipt, Specific::Receipt);
+        i.case.rules = "2008".into();
+        let t = text(&compose(&i).unwrap());
+        assert!(
+            t.contains("国务院令第492号") && t.contains("第二十四条第二款"),
+            "{t}"
+        );
+        assert!(t.contains("15个工作日") && !t.contains("20个工作日"), "{t}");
+        let mut i = input(
+            LetterKind::ExtensionNotice,
+            Specific::Extension {
+                new_due: Some(d(2019, 3, 29)),
+                days: 15,
+                reason: "数量较多".into(),
+            },
+        );
+        i.case.rules = "2008".into();
+        let t = text(&compose(&i).unwrap());
+        assert!(
+            t.contains("第二十四条第二款") && t.contains("延长15个工作日"),
+            "{t}"
+        );
+        assert!(!t.contains("第三十三条"), "{t}");
+    }
+
+    #[test]
+    fn article_35_letters() {
+        let t = text(
+            &compose(&input(
+                LetterKind::ReasonsRequest,
+                Specific::ReasonsRequest {
+                    note: "您本月已提交申请52件".into(),
+                },
+            ))
+            .unwrap(),
+        );
+        assert!(t.contains("第三十五条") && t.contains("说明申请理由") && t.contains("52件"));
+        let l = compose(&input(
+            LetterKind::LaterDeadlineNotice,
+            Specific::LaterDeadline {
+                due: d(2025, 6, 30),
+                reason: "需调取十年档案".into(),
+                applicant_reasons: "开展学术研究".into(),
+            },
+        ))
+        .unwrap();
+        let t = text(&l);
+        assert!(
+            t.contains("第三十五条") && t.contains("2025年6月30日") && t.contains("开展学术研究")
+        );
+        assert_eq!(LetterKind::LaterDeadlineNotice.type_code(), Some("依理"));
+        assert!(l.doc_number.is_some());
+    }
+
+    #[test]
+    fn the_third_party_is_told_of_a_disclosure_over_its_objection() {
+        let l = compose(&input(
+            LetterKind::ThirdPartyDisclosure,
+            Specific::ThirdPartyDisclosure {
+                party: "某某建材有限公司".into(),
+                matter: "排污许可证载明的排放数据".into(),
+                consulted_on: d(2025, 3, 10),
+                public_interest: "排放数据关系周边居民健康".into(),
+            },
+        ))
+        .unwrap();
+        assert_eq!(l.addressee, "某某建材有限公司：");
+        let t = text(&l);
+        assert!(t.contains("第三十二条") && t.contains("决定予以公开") && t.contains("排放数据"));
+        assert!(t.contains("周边居民健康") && t.contains(REVIEW_BODY), "{t}");
+        assert!(!t.contains("张三"), "the third party is not told who asked");
+    }
+
+    #[test]
     fn consultations() {
         let l = compose(&input(
             LetterKind::ConsultationThirdParty,
@@ -1391,13 +1659,14 @@ mod tests {
                 party: "某某建材有限公司".into(),
                 matter: "贵公司报送的环境影响评价报告中的生产工艺参数".into(),
                 why: "该部分可能涉及贵公司的商业秘密".into(),
-                answer_due: d(2025, 4, 1),
             },
         ))
         .unwrap();
         assert_eq!(l.addressee, "某某建材有限公司：");
         let t = text(&l);
-        assert!(t.contains("第三十二条") && t.contains("15个工作日") && t.contains("2025年4月1日"));
+        assert!(t.contains("第三十二条") && t.contains("自收到本意见书之日起15个工作日内"));
+        // The period runs from the party's receipt, which the office cannot date in advance.
+        assert!(!t.contains("即于"), "{t}");
         assert!(t.contains("商业秘密") && t.contains("逾期未提出意见的，由本机关"));
         assert!(!t.contains("张三"), "the third party is not told who asked");
         let slip = l.reply_slip.unwrap();
@@ -1410,7 +1679,6 @@ mod tests {
             Specific::ConsultationAgency {
                 party: "常州市新北区财政局".into(),
                 matter: "2024年联合印发的补助资金分配方案".into(),
-                answer_due: d(2025, 4, 1),
             },
         ))
         .unwrap();

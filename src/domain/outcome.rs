@@ -240,6 +240,116 @@ impl Outcome {
     pub fn is_refusal(self) -> bool {
         self.code().starts_with("withheld_")
     }
+
+    /// The grounds a decision with this outcome may name; it must name one when the list
+    /// is not empty (partial disclosures and every refusal).
+    pub fn grounds(self) -> &'static [Ground] {
+        use Outcome::*;
+        match self {
+            Partial => &Ground::ALL,
+            WithheldStateSecret | WithheldSecurityStability => &[Ground::Art14],
+            WithheldProhibitedByLaw | WithheldAdminQuery => &[Ground::OtherLaw],
+            WithheldThirdParty => &[Ground::Art15],
+            WithheldInternalAffairs => &[Ground::Art16Para1],
+            WithheldProcessInfo | WithheldEnforcementFile => &[Ground::Art16Para2],
+            _ => &[],
+        }
+    }
+
+    /// Whether the information is (at least partly) given out: over a third party's
+    /// objection that needs the letter of art. 32 to the third party.
+    pub fn discloses(self) -> bool {
+        matches!(self, Outcome::Disclosed | Outcome::Partial)
+    }
+}
+
+/// The specific provision a refusal or a partial disclosure rests on (art. 36(3), 37):
+/// naming only "art. 14-16" is no basis. Chosen from this list on the decision form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ground {
+    /// State secrets, disclosure forbidden by law, security and stability.
+    Art14,
+    /// Trade secrets, privacy and other third-party rights.
+    Art15,
+    /// Internal affairs (personnel, logistics, internal workflow).
+    Art16Para1,
+    /// Process information and administrative enforcement files.
+    Art16Para2,
+    /// Another law or administrative regulation, named with its article.
+    OtherLaw,
+}
+
+impl Ground {
+    pub const ALL: [Ground; 5] = [
+        Ground::Art14,
+        Ground::Art15,
+        Ground::Art16Para1,
+        Ground::Art16Para2,
+        Ground::OtherLaw,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Ground::Art14 => "art14",
+            Ground::Art15 => "art15",
+            Ground::Art16Para1 => "art16_1",
+            Ground::Art16Para2 => "art16_2",
+            Ground::OtherLaw => "other_law",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Ground> {
+        Self::ALL.into_iter().find(|g| g.code() == s)
+    }
+
+    /// The citation as an answer letter prints it; `law` is the other law with its article.
+    pub fn citation_zh(self, law: &str) -> String {
+        match self {
+            Ground::Art14 => regulation!("第十四条").into(),
+            Ground::Art15 => regulation!("第十五条").into(),
+            Ground::Art16Para1 => regulation!("第十六条第一款").into(),
+            Ground::Art16Para2 => regulation!("第十六条第二款").into(),
+            Ground::OtherLaw => law.trim().into(),
+        }
+    }
+}
+
+/// Why a ground given on a decision is refused (message-catalogue keys).
+pub fn check_ground(
+    outcome: Outcome,
+    ground: Option<Ground>,
+    law: &str,
+) -> Result<(), (&'static str, &'static str)> {
+    let allowed = outcome.grounds();
+    match ground {
+        None if allowed.is_empty() => Ok(()),
+        None => Err(("ground", "decision-ground-required")),
+        Some(g) if !allowed.contains(&g) => Err(("ground", "decision-ground-not-for-outcome")),
+        // Another law counts only with its name and article, e.g. 《…法》第二十条.
+        Some(Ground::OtherLaw)
+            if !(law.contains('《') && law.contains('第') && law.contains('条')) =>
+        {
+            Err(("ground_law", "decision-ground-law-required"))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// The citation a ground adds to the outcome's own basis, or nothing when the outcome's
+/// basis already names it (a state secret cites art. 14 by itself).
+pub fn ground_basis(outcome: Outcome, ground: Option<Ground>, law: &str) -> String {
+    let Some(g) = ground else {
+        return String::new();
+    };
+    let own = outcome.legal_basis_zh();
+    let cited = g.citation_zh(law);
+    let article = cited.trim_start_matches(regulation!(""));
+    if g != Ground::OtherLaw && own.contains(article) {
+        String::new()
+    } else {
+        cited
+    }
 }
 
 /// The requester columns of the annual report.
@@ -637,5 +747,50 @@ mod tests {
             legal_receipt_date(Other, false, arrived, Some(early)),
             Err(ConfirmationBeforeArrival)
         );
+    }
+
+    #[test]
+    fn refusals_and_partial_disclosures_name_their_ground() {
+        use Outcome::*;
+        for o in Outcome::ALL {
+            let needs = o.is_refusal() || o == Partial;
+            assert_eq!(!o.grounds().is_empty(), needs, "{}", o.code());
+            if needs {
+                assert_eq!(
+                    check_ground(o, None, ""),
+                    Err(("ground", "decision-ground-required"))
+                );
+            } else {
+                assert_eq!(check_ground(o, None, ""), Ok(()));
+            }
+        }
+        assert!(check_ground(WithheldThirdParty, Some(Ground::Art15), "").is_ok());
+        assert_eq!(
+            check_ground(WithheldThirdParty, Some(Ground::Art16Para1), ""),
+            Err(("ground", "decision-ground-not-for-outcome"))
+        );
+        assert_eq!(
+            check_ground(WithheldProhibitedByLaw, Some(Ground::OtherLaw), "保密法"),
+            Err(("ground_law", "decision-ground-law-required"))
+        );
+        let law = "《中华人民共和国统计法》第三十九条";
+        assert!(check_ground(WithheldProhibitedByLaw, Some(Ground::OtherLaw), law).is_ok());
+        assert!(check_ground(Partial, Some(Ground::Art16Para2), "").is_ok());
+        // The letter's citation: added where the outcome's own basis lacks it.
+        assert_eq!(
+            ground_basis(Partial, Some(Ground::Art16Para2), ""),
+            "《中华人民共和国政府信息公开条例》第十六条第二款"
+        );
+        assert_eq!(
+            ground_basis(WithheldStateSecret, Some(Ground::Art14), ""),
+            ""
+        );
+        assert_eq!(
+            ground_basis(WithheldProhibitedByLaw, Some(Ground::OtherLaw), law),
+            law
+        );
+        for g in Ground::ALL {
+            assert_eq!(Ground::parse(g.code()), Some(g));
+        }
     }
 }

@@ -8,7 +8,7 @@ use crate::db::{self, DbConn};
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{self, Action, Correction, Decision, Event, Extension, Facts, Who};
 use crate::domain::deadline::{self, ConsultationKind, Deadline, Settings};
-use crate::domain::outcome::{self, Channel, Outcome, RequesterType};
+use crate::domain::outcome::{self, Channel, Ground, Outcome, RequesterType};
 use crate::domain::scope::{Role, Scope};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rand::Rng;
@@ -145,6 +145,8 @@ pub struct IntakeInput {
     pub outcome: String,
     pub findings: String,
     pub how_provided: String,
+    /// "true": the clerk confirms a receipt date more than a year ago.
+    pub confirm_old: String,
 }
 
 /// A checked intake, with what the law makes of it.
@@ -310,6 +312,15 @@ pub fn check_intake(
         }
         _ => None,
     };
+    match received_on.map(|r| deadline::receipt_age(r, clock.today)) {
+        Some(deadline::ReceiptAge::BeforeRegulation) => {
+            errors.push(("arrived_on", "intake-before-regulation"))
+        }
+        Some(deadline::ReceiptAge::Old) if i.confirm_old != "true" => {
+            errors.push(("arrived_on", "intake-old-date-confirm"))
+        }
+        _ => {}
+    }
     if on_the_spot.is_some() && received_on.is_some_and(|r| r != clock.today) {
         errors.push(("on_the_spot", "intake-on-the-spot-today"));
     }
@@ -464,6 +475,9 @@ fn record(
                 earlier_answer: String::new(),
                 earlier_answer_on: None,
                 delivery_method: "in_person".into(),
+                ground: None,
+                ground_law: String::new(),
+                public_interest: String::new(),
             }));
         }
         for e in &events {
@@ -601,6 +615,11 @@ pub struct ActionInput {
     pub address: String,
     pub postal_tracking: String,
     pub letter_id: String,
+    pub receipt_on: String,
+    pub applicant_reasons: String,
+    pub ground: String,
+    pub ground_law: String,
+    pub public_interest: String,
 }
 
 pub const DELIVERY_METHODS: [&str; 6] = ["in_person", "post", "email", "fax", "online", "other"];
@@ -644,7 +663,9 @@ pub fn act(
             .collect();
         let (facts, dl, _) = derive(&case, &events, clock);
         case::check(action, &facts, staff.who(), &dl, clock.today).map_err(Fail::Refused)?;
-        let new_events = build(conn, staff, &case, &facts, &dl, action, input, clock)?;
+        let new_events = build(
+            conn, staff, &case, &events, &facts, &dl, action, input, clock,
+        )?;
         for e in &new_events {
             if let Event::Assigned { to, .. } = e {
                 q::set_assigned(conn, case_id, *to)?;
@@ -660,6 +681,7 @@ fn build(
     conn: &mut DbConn,
     staff: &Staff,
     case: &Case,
+    events: &[Event],
     facts: &Facts,
     dl: &Deadline,
     action: Action,
@@ -691,6 +713,11 @@ fn build(
             }
             if i.items.chars().count() > MAX_TEXT {
                 e.push(("items", "field-too-long"));
+            }
+            if let Some(on) = on
+                && let Err(key) = case::check_correction_date(on, dl)
+            {
+                e.push(("on", key));
             }
             let due = date(&mut e, "due", &i.due, false);
             let on = on.unwrap_or(today);
@@ -736,6 +763,9 @@ fn build(
                 earlier_answer: String::new(),
                 earlier_answer_on: None,
                 delivery_method: delivery_method(&mut e, "delivery_method", &i.delivery_method),
+                ground: None,
+                ground_law: String::new(),
+                public_interest: String::new(),
             })
         }
         Action::StartConsultation => {
@@ -751,13 +781,24 @@ fn build(
                 MAX_TEXT,
                 kind == ConsultationKind::ThirdParty,
             );
+            // The party's period runs from its receipt of the letter: the day it is
+            // handed over by default, a later day when it goes by post.
+            let receipt_on = date(&mut e, "receipt_on", &i.receipt_on, false).unwrap_or(on);
+            if receipt_on < on {
+                e.push(("receipt_on", "case-receipt-before-sending"));
+            }
             Event::ConsultationStarted {
                 on,
                 consultation: kind,
                 party: text(&mut e, "party", &i.party, 200, true),
                 matter: text(&mut e, "matter", &i.matter, MAX_TEXT, true),
                 why,
-                answer_due: deadline::consultation_answer_due(on, clock.calendar, clock.settings),
+                receipt_on: Some(receipt_on),
+                answer_due: deadline::consultation_answer_due(
+                    receipt_on,
+                    clock.calendar,
+                    clock.settings,
+                ),
             }
         }
         Action::EndConsultation => {
@@ -778,17 +819,25 @@ fn build(
             by: staff.id,
         },
         Action::ApproveExtension => {
+            // The date recorded (and printed) is the deadline engine's with the extension
+            // in the history; none while the clock stands still.
             let days = dl.rule_set.extension_days;
-            let new_due = dl
-                .due_on
-                .map(|d| clock.calendar.add_working_days(d, days))
-                .unwrap_or(today);
-            Event::ExtensionApproved {
+            let approved = |new_due| Event::ExtensionApproved {
                 on: today,
                 days,
                 new_due,
                 by: staff.id,
-            }
+            };
+            let mut with = events.to_vec();
+            with.push(approved(None));
+            let after = deadline::compute(
+                case.received_on,
+                &case::clock_events(&with),
+                clock.calendar,
+                clock.settings,
+                today,
+            );
+            approved(after.due_on)
         }
         Action::RefuseExtension => Event::ExtensionRefused {
             on: today,
@@ -806,6 +855,20 @@ fn build(
                 on: today,
                 due: due.unwrap_or(today),
                 reason: text(&mut e, "reason", &i.reason, MAX_TEXT, true),
+                applicant_reasons: text(
+                    &mut e,
+                    "applicant_reasons",
+                    &i.applicant_reasons,
+                    MAX_TEXT,
+                    true,
+                ),
+            }
+        }
+        Action::RequestReasons => {
+            let on = event_date(&mut e, "on", &i.on, received, today).unwrap_or(today);
+            Event::ReasonsRequested {
+                on,
+                note: text(&mut e, "note", &i.note, MAX_TEXT, false),
             }
         }
         Action::Decide => {
@@ -820,6 +883,28 @@ fn build(
                 }
             }
             let needs_reasons = outcome.is_some_and(Outcome::needs_reasons);
+            let ground = match i.ground.trim() {
+                "" => None,
+                g => Ground::parse(g).or_else(|| {
+                    e.push(("ground", "field-invalid-choice"));
+                    None
+                }),
+            };
+            let ground_law = text(&mut e, "ground_law", &i.ground_law, 200, false);
+            if let Some(o) = outcome
+                && let Err(fail) = outcome::check_ground(o, ground, &ground_law)
+            {
+                e.push(fail);
+            }
+            // Disclosing over a third party's objection needs the public interest (art. 32).
+            let over_objection = facts.objection && outcome.is_some_and(Outcome::discloses);
+            let public_interest = text(
+                &mut e,
+                "public_interest",
+                &i.public_interest,
+                MAX_TEXT,
+                over_objection,
+            );
             let d = Decision {
                 on,
                 outcome: outcome.unwrap_or(Outcome::Other),
@@ -848,6 +933,9 @@ fn build(
                     outcome == Some(Outcome::NotProcessedRepeat),
                 ),
                 delivery_method: delivery_method(&mut e, "delivery_method", &i.delivery_method),
+                ground,
+                ground_law,
+                public_interest,
             };
             Event::Decided(d)
         }

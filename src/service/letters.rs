@@ -11,7 +11,7 @@ use crate::domain::deadline::ConsultationKind;
 use crate::domain::letters::{
     self, AgencyInfo, AnswerInput, CaseInfo, Letter, LetterError, LetterInput, LetterKind, Specific,
 };
-use crate::domain::outcome::Channel;
+use crate::domain::outcome::{self, Channel};
 use askama::Template;
 use chrono::Datelike;
 
@@ -70,6 +70,7 @@ pub fn issue(
                 _ => None,
             },
             correction_notice,
+            rules: dl.rule_set.code.to_string(),
         };
         let last = |f: &dyn Fn(&Event) -> bool| events.iter().rev().find(|e| f(e)).cloned();
         let specific = match kind {
@@ -88,8 +89,10 @@ pub fn issue(
                     _ => String::new(),
                 };
                 match last(&|e| matches!(e, Event::ExtensionApproved { .. })) {
-                    Some(Event::ExtensionApproved { new_due, .. }) => Specific::Extension {
-                        new_due: dl.due_on.unwrap_or(new_due),
+                    // The engine's date now: none while the clock stands still.
+                    Some(Event::ExtensionApproved { days, .. }) => Specific::Extension {
+                        new_due: dl.due_on,
+                        days,
                         reason,
                     },
                     _ => return Err(Fail::Refused("letter-not-called-for")),
@@ -111,39 +114,84 @@ pub fn issue(
                     party,
                     matter,
                     why,
-                    answer_due,
                     ..
                 }) = found
                 else {
                     return Err(Fail::Refused("letter-not-called-for"));
                 };
                 match kind {
-                    LetterKind::ConsultationThirdParty => Specific::ConsultationThirdParty {
-                        party,
-                        matter,
-                        why,
-                        answer_due,
-                    },
-                    LetterKind::ConsultationAgency => Specific::ConsultationAgency {
-                        party,
-                        matter,
-                        answer_due,
-                    },
+                    LetterKind::ConsultationThirdParty => {
+                        Specific::ConsultationThirdParty { party, matter, why }
+                    }
+                    LetterKind::ConsultationAgency => {
+                        Specific::ConsultationAgency { party, matter }
+                    }
                     _ => Specific::ConsultationApplicantNotice {
                         party_kind: consultation,
                     },
+                }
+            }
+            LetterKind::ReasonsRequest => {
+                match last(&|e| matches!(e, Event::ReasonsRequested { .. })) {
+                    Some(Event::ReasonsRequested { note, .. }) => Specific::ReasonsRequest { note },
+                    _ => return Err(Fail::Refused("letter-not-called-for")),
+                }
+            }
+            LetterKind::LaterDeadlineNotice => {
+                match last(&|e| matches!(e, Event::DeadlineSet { .. })) {
+                    Some(Event::DeadlineSet {
+                        due,
+                        reason,
+                        applicant_reasons,
+                        ..
+                    }) => Specific::LaterDeadline {
+                        due,
+                        reason,
+                        applicant_reasons,
+                    },
+                    _ => return Err(Fail::Refused("letter-not-called-for")),
+                }
+            }
+            LetterKind::ThirdPartyDisclosure => {
+                let objected = events.iter().rev().find_map(|e| match e {
+                    Event::ConsultationStarted {
+                        consultation: ConsultationKind::ThirdParty,
+                        party,
+                        matter,
+                        on,
+                        ..
+                    } => Some((party.clone(), matter.clone(), *on)),
+                    _ => None,
+                });
+                match (objected, facts.decision.clone()) {
+                    (Some((party, matter, consulted_on)), Some(d)) => {
+                        Specific::ThirdPartyDisclosure {
+                            party,
+                            matter,
+                            consulted_on,
+                            public_interest: d.public_interest,
+                        }
+                    }
+                    _ => return Err(Fail::Refused("letter-not-called-for")),
                 }
             }
             LetterKind::Answer => {
                 let Some(d) = facts.decision.clone() else {
                     return Err(Fail::Refused("letter-not-called-for"));
                 };
+                // The specific ground (art. 14-16 or another law) before any further basis.
+                let ground = outcome::ground_basis(d.outcome, d.ground, &d.ground_law);
+                let extra_basis = [ground, d.extra_basis.trim().to_string()]
+                    .into_iter()
+                    .filter(|b| !b.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("、");
                 Specific::Answer(AnswerInput {
                     outcome: d.outcome,
                     findings: d.findings,
                     reasons: d.reasons,
                     how_provided: d.how_provided,
-                    extra_basis: d.extra_basis,
+                    extra_basis,
                     earlier_answer: d.earlier_answer_on.map(|on| (d.earlier_answer.clone(), on)),
                     other_agency: d.other_agency,
                 })

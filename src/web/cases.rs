@@ -10,7 +10,7 @@ use crate::db::{self, DbConn, agencies::Agency, cases as q};
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{self, Action, Event};
 use crate::domain::deadline::{Deadline, Settings, Step};
-use crate::domain::outcome::{Channel, Outcome, RequesterType};
+use crate::domain::outcome::{Channel, Ground, Outcome, RequesterType};
 use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -283,6 +283,8 @@ struct CasePage {
     alert: Option<String>,
     /// The requester's identity number in full (after a recorded "show").
     reveal_id: bool,
+    /// A third party consulted under art. 32 objected.
+    objection: bool,
 }
 
 impl CasePage {
@@ -294,6 +296,9 @@ impl CasePage {
     }
     fn outcomes(&self) -> [Outcome; 23] {
         Outcome::ALL
+    }
+    fn grounds(&self) -> [Ground; 5] {
+        Ground::ALL
     }
     fn delivery_methods(&self) -> [&'static str; 6] {
         service::cases::DELIVERY_METHODS
@@ -322,6 +327,10 @@ impl CasePage {
             "recipient" => &i.recipient,
             "address" => &i.address,
             "postal_tracking" => &i.postal_tracking,
+            "receipt_on" => &i.receipt_on,
+            "applicant_reasons" => &i.applicant_reasons,
+            "ground_law" => &i.ground_law,
+            "public_interest" => &i.public_interest,
             _ => "",
         };
         if v.is_empty() { default } else { v }
@@ -335,6 +344,7 @@ impl CasePage {
             "delivery_method" => &i.delivery_method,
             "method" => &i.method,
             "assigned_to" => &i.assigned_to,
+            "ground" => &i.ground,
             _ => return false,
         };
         v == value
@@ -354,6 +364,7 @@ struct Loaded {
     letter_kinds: Vec<&'static str>,
     assignable: Vec<(i64, String)>,
     today: NaiveDate,
+    objection: bool,
 }
 
 fn load(
@@ -406,6 +417,7 @@ fn load(
         letter_kinds,
         assignable,
         today,
+        objection: facts.objection,
     })
 }
 
@@ -496,6 +508,7 @@ async fn case_page(
             errors,
             alert,
             reveal_id,
+            objection: l.objection,
         },
     )
 }
@@ -696,6 +709,7 @@ pub fn explain(tr: &Tr, d: &Deadline) -> Vec<String> {
             Step::Decided { on, late: false } => tr.ta1("step-decided", "on", f(on)),
             Step::Decided { on, late: true } => tr.ta1("step-decided-late", "on", f(on)),
             Step::Reopened { on } => tr.ta1("step-reopened", "on", f(on)),
+            Step::TooLate { on } => tr.ta1("step-too-late", "on", f(on)),
         })
         .collect()
 }
@@ -737,29 +751,52 @@ fn describe(tr: &Tr, e: &Event) -> Vec<String> {
             consultation,
             party,
             matter,
+            receipt_on,
             answer_due,
             ..
         } => vec![
             tr.code("consultation", consultation.code()),
             l("field-party", party),
             l("field-matter", matter),
+            receipt_on
+                .map(|r| l("field-receipt-on", &r.to_string()))
+                .unwrap_or_default(),
             l("field-answer-due", &answer_due.to_string()),
         ],
         Event::ConsultationEnded { reply, note, .. } => vec![tr.code("reply", reply), note.clone()],
         Event::ExtensionRequested { reason, .. } | Event::ExtensionRefused { reason, .. } => {
             vec![l("field-reason", reason)]
         }
-        Event::ExtensionApproved { days, new_due, .. } => {
-            vec![tr.ta(
+        Event::ExtensionApproved { days, new_due, .. } => vec![match new_due {
+            Some(due) => tr.ta(
                 "case-extension-approved",
-                &[("days", &days.to_string()), ("due", &new_due.to_string())],
-            )]
-        }
-        Event::DeadlineSet { due, reason, .. } => {
-            vec![l("field-due", &due.to_string()), l("field-reason", reason)]
-        }
+                &[("days", &days.to_string()), ("due", &due.to_string())],
+            ),
+            None => tr.ta1("case-extension-approved-stopped", "days", days),
+        }],
+        Event::ReasonsRequested { note, .. } => vec![note.clone()],
+        Event::DeadlineSet {
+            due,
+            reason,
+            applicant_reasons,
+            ..
+        } => vec![
+            l("field-due", &due.to_string()),
+            l("field-applicant-reasons", applicant_reasons),
+            l("field-reason", reason),
+        ],
         Event::Decided(d) => {
             let mut v = vec![l("field-outcome", &tr.code("outcome", d.outcome.code()))];
+            if let Some(g) = d.ground {
+                let ground = match g {
+                    Ground::OtherLaw => d.ground_law.clone(),
+                    _ => tr.code("ground", g.code()),
+                };
+                v.push(l("field-ground", &ground));
+            }
+            if !d.public_interest.is_empty() {
+                v.push(l("field-public-interest", &d.public_interest));
+            }
             for (k, t) in [
                 ("field-findings", &d.findings),
                 ("field-reasons", &d.reasons),

@@ -9,13 +9,15 @@ use actix_web::middleware::Next;
 
 /// Form fields that are multi-line text (textareas): line breaks are allowed
 /// there. A unit test keeps this list in step with the templates.
-pub const MULTI_LINE: [&str; 10] = [
+pub const MULTI_LINE: [&str; 12] = [
+    "applicant_reasons",
     "csv",
     "findings",
     "how_provided",
     "items",
     "matter",
     "note",
+    "public_interest",
     "reason",
     "reasons",
     "subject",
