@@ -110,6 +110,7 @@ async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
             ("channel", "letter"),
             ("arrived_on", "2024-09-26"),
             ("confirmed_on", "2024-09-27"),
+            ("subject", "平信申请的信息"),
         ],
     )
     .await;
@@ -124,6 +125,7 @@ async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
             ("channel", "letter"),
             ("letter_signed", "true"),
             ("arrived_on", "2024-09-26"),
+            ("subject", "挂号信申请的信息"),
         ],
     )
     .await;
@@ -136,6 +138,7 @@ async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
             ("on_the_spot", "true"),
             ("outcome", "disclosed_already_public"),
             ("how_provided", "已在政府网站公开"),
+            ("subject", "当场答复的信息"),
         ],
     )
     .await;
@@ -868,12 +871,12 @@ async fn concurrent_intake_gets_distinct_numbers(app: TestApp) {
     app.set_today("2024-09-27");
     let b = login(&app, "wang").await;
     let (a, c, d, e, f, g) = tokio::join!(
-        intake(&b, &app, &[]),
-        intake(&b, &app, &[]),
-        intake(&b, &app, &[]),
-        intake(&b, &app, &[]),
-        intake(&b, &app, &[]),
-        intake(&b, &app, &[]),
+        intake(&b, &app, &[("confirm_duplicate", "true")]),
+        intake(&b, &app, &[("confirm_duplicate", "true")]),
+        intake(&b, &app, &[("confirm_duplicate", "true")]),
+        intake(&b, &app, &[("confirm_duplicate", "true")]),
+        intake(&b, &app, &[("confirm_duplicate", "true")]),
+        intake(&b, &app, &[("confirm_duplicate", "true")]),
     );
     let mut numbers: Vec<String> = [a, c, d, e, f, g]
         .iter()

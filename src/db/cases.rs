@@ -205,6 +205,40 @@ pub fn search_requesters(
         .load(conn)
 }
 
+/// Names under which requesters in scope hold this identity number.
+pub fn names_holding_id(
+    conn: &mut DbConn,
+    id_number: &str,
+    agencies: Option<&[i64]>,
+) -> QueryResult<Vec<String>> {
+    requesters_in_scope(agencies)
+        .filter(requesters::id_number.eq(id_number.trim().to_uppercase()))
+        .select(requesters::name)
+        .distinct()
+        .load(conn)
+}
+
+/// The latest case at an agency for the same requester name and subject recorded since
+/// a moment: what a second Save of the intake form (after Back) would repeat.
+pub fn recent_same(
+    conn: &mut DbConn,
+    agency_id: i64,
+    requester_name: &str,
+    subject: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Option<(i64, String)>> {
+    cases::table
+        .filter(cases::agency_id.eq(agency_id))
+        .filter(cases::requester_name.eq(requester_name))
+        .filter(cases::subject.eq(subject))
+        .filter(cases::created_at.ge(since))
+        .filter(cases::status.ne("void"))
+        .order(cases::id.desc())
+        .select((cases::id, cases::tracking_no))
+        .first(conn)
+        .optional()
+}
+
 /// A requester, if they have a case in scope.
 pub fn find_requester_in_scope(
     conn: &mut DbConn,
@@ -341,6 +375,50 @@ pub fn claim(conn: &mut DbConn, id: i64, version: i32, user_id: i64) -> QueryRes
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// The registered details a correction may change, as they stand after it.
+pub struct Details<'a> {
+    pub subject: &'a str,
+    pub channel: &'a str,
+    pub letter_signed: bool,
+    pub arrived_at: NaiveDateTime,
+    pub confirmed_on: Option<NaiveDate>,
+    pub received_on: NaiveDate,
+}
+
+pub fn set_details(conn: &mut DbConn, id: i64, d: &Details) -> QueryResult<usize> {
+    let case = find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
+    let search =
+        format!("{} {} {}", case.tracking_no, case.requester_name, d.subject).to_lowercase();
+    diesel::update(cases::table.find(id))
+        .set((
+            cases::subject.eq(d.subject),
+            cases::channel.eq(d.channel),
+            cases::letter_signed.eq(d.letter_signed),
+            cases::arrived_at.eq(d.arrived_at),
+            cases::confirmed_on.eq(d.confirmed_on),
+            cases::received_on.eq(d.received_on),
+            cases::search.eq(search),
+        ))
+        .execute(conn)
+}
+
+pub fn set_requester_contacts(
+    conn: &mut DbConn,
+    id: i64,
+    phone: &str,
+    email: &str,
+    address: &str,
+) -> QueryResult<usize> {
+    diesel::update(requesters::table.find(id))
+        .set((
+            requesters::phone.eq(phone),
+            requesters::email.eq(email),
+            requesters::address.eq(address),
+            requesters::updated_at.eq(super::now()),
+        ))
+        .execute(conn)
 }
 
 pub fn set_assigned(conn: &mut DbConn, id: i64, to: Option<i64>) -> QueryResult<usize> {
@@ -559,8 +637,23 @@ fn filtered(f: &Filter) -> Boxed<'_> {
         q = q.filter(cases::late.eq(true));
     }
     if let Some(t) = &f.text {
-        let pattern = format!("%{}%", escape_like(&t.trim().to_lowercase()));
-        q = q.filter(cases::search.like(pattern).escape('\\'));
+        let t = t.trim();
+        let pattern = format!("%{}%", escape_like(&t.to_lowercase()));
+        // An identity number or credit code matches exactly, through the requester; the
+        // agency filter above keeps it within the user's scope.
+        let holder = requesters::table
+            .filter(
+                requesters::id_number
+                    .eq(t.to_uppercase())
+                    .or(requesters::credit_code.eq(t.to_uppercase())),
+            )
+            .select(requesters::id);
+        q = q.filter(
+            cases::search
+                .like(pattern)
+                .escape('\\')
+                .or(cases::requester_id.eq_any(holder)),
+        );
     }
     q
 }

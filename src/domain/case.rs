@@ -114,6 +114,22 @@ pub enum Event {
         letter: String,
         doc_number: Option<String>,
     },
+    /// A registered detail corrected (a typo in a phone number, the arrival date ...),
+    /// with the old and new values. `received` is (before, after) when the legal receipt
+    /// date moved, which moves the deadline.
+    DetailsEdited {
+        changes: Vec<Change>,
+        #[serde(default)]
+        received: Option<(NaiveDate, NaiveDate)>,
+    },
+}
+
+/// One corrected field of a case or its requester.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub field: String,
+    pub old: String,
+    pub new: String,
 }
 
 /// The decision that closes a case, with what the answer letter needs.
@@ -168,6 +184,7 @@ impl Event {
             Event::Reopened { .. } => "reopened",
             Event::Voided { .. } => "voided",
             Event::LetterIssued { .. } => "letter_issued",
+            Event::DetailsEdited { .. } => "details_edited",
         }
     }
 
@@ -188,7 +205,9 @@ impl Event {
             | Event::Reopened { on, .. }
             | Event::Voided { on, .. } => Some(*on),
             Event::Decided(d) => Some(d.on),
-            Event::Assigned { .. } | Event::LetterIssued { .. } => None,
+            Event::Assigned { .. } | Event::LetterIssued { .. } | Event::DetailsEdited { .. } => {
+                None
+            }
         }
     }
 }
@@ -319,7 +338,11 @@ pub fn facts(events: &[Event]) -> Facts {
             }
             Event::Voided { .. } => f.status = Status::Void,
             Event::LetterIssued { letter, .. } => f.letters.push(letter.clone()),
-            Event::Assigned { .. } => {}
+            Event::DetailsEdited {
+                received: Some((_, after)),
+                ..
+            } => f.received_on = Some(*after),
+            Event::Assigned { .. } | Event::DetailsEdited { .. } => {}
         }
     }
     f
@@ -366,6 +389,7 @@ pub fn clock_events(events: &[Event]) -> Vec<ClockEvent> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Assign,
+    EditDetails,
     RequestCorrection,
     ReceiveCorrection,
     CorrectionOverdue,
@@ -383,8 +407,9 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::Assign,
+        Action::EditDetails,
         Action::RequestCorrection,
         Action::ReceiveCorrection,
         Action::CorrectionOverdue,
@@ -404,6 +429,7 @@ impl Action {
     pub fn code(self) -> &'static str {
         match self {
             Action::Assign => "assign",
+            Action::EditDetails => "edit_details",
             Action::RequestCorrection => "request_correction",
             Action::ReceiveCorrection => "receive_correction",
             Action::CorrectionOverdue => "correction_overdue",
@@ -455,6 +481,9 @@ pub fn check(
                 return Err("refuse-supervisor-only");
             }
         }
+        // Contact details may be corrected on a closed case too; what moves the deadline
+        // is checked with the input.
+        Action::EditDetails => {}
         Action::RequestCorrection => {
             need_open()?;
             if f.correction != Correction::None {

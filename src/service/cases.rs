@@ -147,6 +147,8 @@ pub struct IntakeInput {
     pub how_provided: String,
     /// "true": the clerk confirms a receipt date more than a year ago.
     pub confirm_old: String,
+    /// "true": record even though the same request was recorded a moment ago.
+    pub confirm_duplicate: String,
 }
 
 /// A checked intake, with what the law makes of it.
@@ -168,6 +170,8 @@ pub struct Intake {
     pub how_provided: String,
     /// The deadline as it stands at intake, for the preview.
     pub deadline: Deadline,
+    /// Other names (of requesters in scope) under which the identity number is held.
+    pub id_held_by: Vec<String>,
 }
 
 fn requester_fields(errors: &mut Errors, i: &IntakeInput) -> RequesterFields {
@@ -336,6 +340,17 @@ pub fn check_intake(
         clock.settings,
         clock.today,
     );
+    // A new requester whose identity number someone in scope already holds under another
+    // name: a typo, or a second record of one person. Warned, not refused.
+    let id_held_by = match &requester {
+        Err(f) if !f.id_number.is_empty() => {
+            q::names_holding_id(conn, &f.id_number, staff.scope.ids())?
+                .into_iter()
+                .filter(|n| *n != f.name)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     done(
         errors,
         Intake {
@@ -354,6 +369,7 @@ pub fn check_intake(
             findings,
             how_provided,
             deadline,
+            id_held_by,
         },
     )
 }
@@ -391,13 +407,20 @@ fn public_code() -> String {
         .collect()
 }
 
+/// A recorded application, with what the clerk should be told about it.
+pub struct Recorded {
+    pub id: i64,
+    /// Other names in scope holding the requester's identity number.
+    pub id_held_by: Vec<String>,
+}
+
 /// Records a new application. A form submitted twice (same token) records it once.
 pub fn intake(
     conn: &mut DbConn,
     staff: &Staff,
     input: &IntakeInput,
     clock: &Clock,
-) -> Result<i64, Fail> {
+) -> Result<Recorded, Fail> {
     let token = input.form_token.trim();
     let token = (!token.is_empty() && token.len() <= 64).then_some(token);
     let recorded = record(conn, staff, input, clock, token);
@@ -409,7 +432,10 @@ pub fn intake(
         && db::is_unique_violation(e)
         && let Some(id) = q::find_by_intake_token(conn, t)?
     {
-        return Ok(id);
+        return Ok(Recorded {
+            id,
+            id_held_by: Vec::new(),
+        });
     }
     recorded
 }
@@ -420,14 +446,34 @@ fn record(
     input: &IntakeInput,
     clock: &Clock,
     token: Option<&str>,
-) -> Result<i64, Fail> {
+) -> Result<Recorded, Fail> {
     db::write_tx(conn, |conn| {
         if let Some(t) = token
             && let Some(id) = q::find_by_intake_token(conn, t)?
         {
-            return Ok(id);
+            return Ok(Recorded {
+                id,
+                id_held_by: Vec::new(),
+            });
         }
         let i = check_intake(conn, staff, input, clock)?;
+        let name = match &i.requester {
+            Ok(id) => q::find_requester(conn, *id)?
+                .map(|r| r.name)
+                .unwrap_or_default(),
+            Err(f) => f.name.clone(),
+        };
+        if input.confirm_duplicate != "true"
+            && let Some((id, no)) = q::recent_same(
+                conn,
+                i.agency_id,
+                &name,
+                &i.subject,
+                db::now() - chrono::Duration::hours(24),
+            )?
+        {
+            return Err(Fail::Duplicate(id, no));
+        }
         let requester: Requester = match &i.requester {
             Ok(id) => q::find_requester(conn, *id)?.ok_or(Fail::NotFound)?,
             Err(fields) => q::insert_requester(conn, fields)?,
@@ -484,7 +530,10 @@ fn record(
             append(conn, id, Some(staff.id), e)?;
         }
         refresh(conn, id, clock)?;
-        Ok(id)
+        Ok(Recorded {
+            id,
+            id_held_by: i.id_held_by,
+        })
     })
 }
 
@@ -620,6 +669,14 @@ pub struct ActionInput {
     pub ground: String,
     pub ground_law: String,
     pub public_interest: String,
+    pub subject: String,
+    pub channel: String,
+    pub letter_signed: String,
+    pub arrived_on: String,
+    pub confirmed_on: String,
+    pub r_phone: String,
+    pub r_email: String,
+    pub r_address: String,
 }
 
 pub const DELIVERY_METHODS: [&str; 6] = ["in_person", "post", "email", "fax", "online", "other"];
@@ -667,8 +724,14 @@ pub fn act(
             conn, staff, &case, &events, &facts, &dl, action, input, clock,
         )?;
         for e in &new_events {
-            if let Event::Assigned { to, .. } = e {
-                q::set_assigned(conn, case_id, *to)?;
+            match e {
+                Event::Assigned { to, .. } => {
+                    q::set_assigned(conn, case_id, *to)?;
+                }
+                Event::DetailsEdited { changes, received } => {
+                    apply_details(conn, &case, changes, *received)?;
+                }
+                _ => {}
             }
             append(conn, case_id, Some(staff.id), e)?;
         }
@@ -699,6 +762,7 @@ fn build(
                 to_name: to.map(|u| u.display_name).unwrap_or_default(),
             }
         }
+        Action::EditDetails => edit_details(conn, &mut e, case, facts, i, clock)?,
         Action::RequestCorrection => {
             let on = event_date(&mut e, "on", &i.on, received, today);
             let items: Vec<String> = i
@@ -967,6 +1031,137 @@ fn build(
         },
     };
     done(e, vec![ev])
+}
+
+/// A correction of registered details: what changed, and the legal receipt date that
+/// follows from the corrected channel and dates.
+fn edit_details(
+    conn: &mut DbConn,
+    e: &mut Errors,
+    case: &Case,
+    facts: &Facts,
+    i: &ActionInput,
+    clock: &Clock,
+) -> Result<Event, Fail> {
+    let requester = q::find_requester(conn, case.requester_id)?.ok_or(Fail::NotFound)?;
+    let subject = text(e, "subject", &i.subject, MAX_SUBJECT, true);
+    let channel = Channel::parse(i.channel.trim()).unwrap_or_else(|| {
+        e.push(("channel", "field-invalid-choice"));
+        Channel::parse(&case.channel).unwrap_or(Channel::Other)
+    });
+    let letter_signed = i.letter_signed == "true";
+    let arrived_on = date(e, "arrived_on", &i.arrived_on, true).unwrap_or(case.arrived_at.date());
+    if arrived_on > clock.today {
+        e.push(("arrived_on", "field-date-future"));
+    }
+    let confirmed_on = date(e, "confirmed_on", &i.confirmed_on, false);
+    let phone = text(e, "r_phone", &i.r_phone, 40, false);
+    let email = text(e, "r_email", &i.r_email, 100, false);
+    if !email.is_empty() && !email.contains('@') {
+        e.push(("r_email", "field-invalid-email"));
+    }
+    let address = text(e, "r_address", &i.r_address, 200, false);
+    if phone.is_empty() && email.is_empty() && address.is_empty() {
+        e.push(("r_phone", "requester-contact-required"));
+    }
+    let received_on =
+        match outcome::legal_receipt_date(channel, letter_signed, arrived_on, confirmed_on) {
+            Ok(d) => d,
+            Err(outcome::ReceiptError::ConfirmationRequired) => {
+                e.push(("confirmed_on", "intake-confirmation-required"));
+                case.received_on
+            }
+            Err(outcome::ReceiptError::ConfirmationBeforeArrival) => {
+                e.push(("confirmed_on", "intake-confirmation-before-arrival"));
+                case.received_on
+            }
+        };
+    if deadline::receipt_age(received_on, clock.today) == deadline::ReceiptAge::BeforeRegulation {
+        e.push(("arrived_on", "intake-before-regulation"));
+    }
+    let mut changes = Vec::new();
+    let mut change = |field: &str, old: String, new: String| {
+        if old != new {
+            changes.push(case::Change {
+                field: field.into(),
+                old,
+                new,
+            });
+        }
+    };
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    change("subject", case.subject.clone(), subject);
+    change("channel", case.channel.clone(), channel.code().into());
+    change(
+        "letter_signed",
+        case.letter_signed.to_string(),
+        letter_signed.to_string(),
+    );
+    change(
+        "arrived_on",
+        case.arrived_at.date().to_string(),
+        arrived_on.to_string(),
+    );
+    change("confirmed_on", day(case.confirmed_on), day(confirmed_on));
+    change("r_phone", requester.phone.clone(), phone);
+    change("r_email", requester.email.clone(), email);
+    change("r_address", requester.address.clone(), address);
+    if changes.is_empty() {
+        e.push(("subject", "case-nothing-changed"));
+    }
+    let moved = received_on != case.received_on;
+    // A closed case was answered against its deadline: its receipt date stays.
+    if moved && facts.status != case::Status::Open {
+        e.push(("arrived_on", "case-closed-receipt-fixed"));
+    }
+    Ok(Event::DetailsEdited {
+        changes,
+        received: moved.then_some((case.received_on, received_on)),
+    })
+}
+
+/// Writes a correction of details to the case and its requester.
+fn apply_details(
+    conn: &mut DbConn,
+    case: &Case,
+    changes: &[case::Change],
+    received: Option<(NaiveDate, NaiveDate)>,
+) -> Result<(), Fail> {
+    let requester = q::find_requester(conn, case.requester_id)?.ok_or(Fail::NotFound)?;
+    let new = |field: &str, old: String| {
+        changes
+            .iter()
+            .find(|c| c.field == field)
+            .map_or(old, |c| c.new.clone())
+    };
+    let parse_day = |s: String| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
+    let subject = new("subject", case.subject.clone());
+    let channel = new("channel", case.channel.clone());
+    let arrived_on = parse_day(new("arrived_on", case.arrived_at.date().to_string()))
+        .unwrap_or(case.arrived_at.date());
+    q::set_details(
+        conn,
+        case.id,
+        &q::Details {
+            subject: &subject,
+            channel: &channel,
+            letter_signed: new("letter_signed", case.letter_signed.to_string()) == "true",
+            arrived_at: arrived_on.and_time(case.arrived_at.time()),
+            confirmed_on: parse_day(new(
+                "confirmed_on",
+                case.confirmed_on.map(|d| d.to_string()).unwrap_or_default(),
+            )),
+            received_on: received.map_or(case.received_on, |(_, after)| after),
+        },
+    )?;
+    q::set_requester_contacts(
+        conn,
+        requester.id,
+        &new("r_phone", requester.phone.clone()),
+        &new("r_email", requester.email.clone()),
+        &new("r_address", requester.address.clone()),
+    )?;
+    Ok(())
 }
 
 fn delivery_method(e: &mut Errors, field: &'static str, value: &str) -> String {

@@ -35,6 +35,10 @@ pub enum Fail {
         by: Option<i64>,
         at: chrono::NaiveDateTime,
     },
+    /// The same requester and subject were recorded at this agency a moment ago: most
+    /// likely the intake form saved again after Back. (case id, case number)
+    #[error("looks like a case just recorded")]
+    Duplicate(i64, String),
     #[error("forbidden")]
     Forbidden,
     #[error("not found")]
@@ -78,6 +82,7 @@ impl From<Fail> for crate::error::AppError {
             Fail::Conflict { .. } => crate::error::AppError::BadRequest("case-conflict"),
             Fail::Field { key, .. } => crate::error::AppError::BadRequest(key),
             Fail::Import(e) => crate::error::AppError::Internal(e.to_string()),
+            Fail::Duplicate(..) => crate::error::AppError::BadRequest("intake-duplicate"),
         }
     }
 }

@@ -68,12 +68,15 @@ struct IntakePage {
     found: Vec<q::Requester>,
     preview: Option<Preview>,
     errors: FieldErrors,
+    /// A case just recorded with the same requester and subject: (id, number).
+    duplicate: Option<(i64, String)>,
 }
 
 pub struct Preview {
     pub received_on: NaiveDate,
     pub due_on: Option<NaiveDate>,
     pub steps: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 impl IntakePage {
@@ -103,15 +106,28 @@ pub struct IntakeQuery {
     rq: String,
 }
 
+/// How the intake form is shown again: with a preview, the refusals, or the case it
+/// seems to repeat.
+#[derive(Default)]
+struct IntakeShown {
+    preview: Option<Preview>,
+    errors: FieldErrors,
+    duplicate: Option<(i64, String)>,
+}
+
 async fn intake_page(
     ctx: Ctx,
     state: &AppState,
     user: &CurrentUser,
     input: IntakeInput,
     requester_query: String,
-    preview: Option<Preview>,
-    errors: FieldErrors,
+    shown: IntakeShown,
 ) -> Result<HttpResponse, AppError> {
+    let IntakeShown {
+        preview,
+        errors,
+        duplicate,
+    } = shown;
     let u = user.clone();
     let rq = requester_query.clone();
     let today = state.today();
@@ -136,7 +152,7 @@ async fn intake_page(
             Ok((agencies, staff, q::topics(c)?, found))
         })
         .await?;
-    let status = if errors.is_empty() {
+    let status = if errors.is_empty() && duplicate.is_none() {
         StatusCode::OK
     } else {
         StatusCode::BAD_REQUEST
@@ -153,6 +169,7 @@ async fn intake_page(
             found,
             preview,
             errors,
+            duplicate,
         },
     )
 }
@@ -180,7 +197,7 @@ pub async fn new_form(
         ..Default::default()
     };
     let rq = query.into_inner().rq;
-    intake_page(ctx, &state, &user, input, rq, None, FieldErrors::default()).await
+    intake_page(ctx, &state, &user, input, rq, IntakeShown::default()).await
 }
 
 #[derive(serde::Deserialize)]
@@ -209,44 +226,61 @@ pub async fn create(
             let env = env(c, &u, today)?;
             if preview {
                 return match service::cases::check_intake(c, &env.staff, &to_save, &env.clock()) {
-                    Ok(i) => Ok(Ok(Err(Preview {
+                    Ok(i) => Ok(IntakeResult::Preview(Preview {
                         received_on: i.received_on,
                         due_on: i.deadline.due_on,
                         steps: explain(&tr, &i.deadline),
-                    }))),
-                    Err(Fail::Fields(f)) => Ok(Err(f)),
+                        warnings: held_by(&tr, &i.id_held_by),
+                    })),
+                    Err(Fail::Fields(f)) => Ok(IntakeResult::Refused(f)),
                     Err(e) => Err(e.into()),
                 };
             }
             match service::cases::intake(c, &env.staff, &to_save, &env.clock()) {
-                Ok(id) => Ok(Ok(Ok(id))),
-                Err(Fail::Fields(f)) => Ok(Err(f)),
+                Ok(r) => Ok(IntakeResult::Saved(r.id, held_by(&tr, &r.id_held_by))),
+                Err(Fail::Fields(f)) => Ok(IntakeResult::Refused(f)),
+                Err(Fail::Duplicate(id, no)) => Ok(IntakeResult::Duplicate(id, no)),
                 Err(e) => Err(e.into()),
             }
         })
         .await?;
-    match result {
-        Ok(Ok(id)) => {
+    let shown = match result {
+        IntakeResult::Saved(id, warnings) => {
             flash(&req, tr.t("case-recorded"));
-            Ok(redirect(&format!("/cases/{id}")))
+            for w in warnings {
+                flash(&req, w);
+            }
+            return Ok(redirect(&format!("/cases/{id}")));
         }
-        Ok(Err(p)) => {
-            intake_page(
-                ctx,
-                &state,
-                &user,
-                input,
-                String::new(),
-                Some(p),
-                FieldErrors::default(),
-            )
-            .await
-        }
-        Err(fields) => {
-            let errors = FieldErrors::from_fails(&tr, &fields);
-            intake_page(ctx, &state, &user, input, String::new(), None, errors).await
-        }
+        IntakeResult::Preview(p) => IntakeShown {
+            preview: Some(p),
+            ..Default::default()
+        },
+        IntakeResult::Refused(fields) => IntakeShown {
+            errors: FieldErrors::from_fails(&tr, &fields),
+            ..Default::default()
+        },
+        IntakeResult::Duplicate(id, no) => IntakeShown {
+            duplicate: Some((id, no)),
+            ..Default::default()
+        },
+    };
+    intake_page(ctx, &state, &user, input, String::new(), shown).await
+}
+
+enum IntakeResult {
+    Saved(i64, Vec<String>),
+    Preview(Preview),
+    Refused(crate::service::FieldFails),
+    Duplicate(i64, String),
+}
+
+/// The warning that an identity number is already held under other names.
+fn held_by(tr: &Tr, names: &[String]) -> Vec<String> {
+    if names.is_empty() {
+        return Vec::new();
     }
+    vec![tr.ta1("intake-id-held-by", "names", names.join("、"))]
 }
 
 // ---------------------------------------------------------------- the case page
@@ -285,11 +319,48 @@ struct CasePage {
     reveal_id: bool,
     /// A third party consulted under art. 32 objected.
     objection: bool,
+    extension: Option<ExtensionView>,
 }
 
 impl CasePage {
     fn masked(&self) -> String {
         case::mask_id(&self.requester.id_number)
+    }
+    /// The details form: what was typed after a refusal, or what is registered now.
+    fn detail(&self, field: &str) -> String {
+        let i = &self.input;
+        let typed = match field {
+            "subject" => &i.subject,
+            "channel" => &i.channel,
+            "arrived_on" => &i.arrived_on,
+            "confirmed_on" => &i.confirmed_on,
+            "r_phone" => &i.r_phone,
+            "r_email" => &i.r_email,
+            "r_address" => &i.r_address,
+            "letter_signed" => &i.letter_signed,
+            _ => "",
+        };
+        if self.open_form == "edit_details" {
+            return typed.to_string();
+        }
+        match field {
+            "subject" => self.case.subject.clone(),
+            "channel" => self.case.channel.clone(),
+            "arrived_on" => self.case.arrived_at.date().to_string(),
+            "confirmed_on" => self
+                .case
+                .confirmed_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            "r_phone" => self.requester.phone.clone(),
+            "r_email" => self.requester.email.clone(),
+            "r_address" => self.requester.address.clone(),
+            "letter_signed" => self.case.letter_signed.to_string(),
+            _ => String::new(),
+        }
+    }
+    fn channels(&self) -> [Channel; 5] {
+        Channel::ALL
     }
     fn can(&self, action: &str) -> bool {
         self.actions.contains(&action)
@@ -365,6 +436,71 @@ struct Loaded {
     assignable: Vec<(i64, String)>,
     today: NaiveDate,
     objection: bool,
+    extension: Option<ExtensionView>,
+}
+
+/// What a supervisor needs to decide on an extension, and what a clerk needs to read
+/// about one that was refused.
+pub struct ExtensionView {
+    pub asked_by: String,
+    pub asked_on: NaiveDate,
+    pub reason: String,
+    pub current_due: Option<NaiveDate>,
+    /// The deadline engine's date if approved today; none while the clock stands still.
+    pub if_approved: Option<NaiveDate>,
+    pub days: u32,
+    pub refused: Option<String>,
+}
+
+fn extension_view(
+    case: &q::Case,
+    events: &[(q::EventRow, Event)],
+    names: &BTreeMap<i64, String>,
+    deadline: &Deadline,
+    env: &Env,
+) -> Option<ExtensionView> {
+    let mut view: Option<ExtensionView> = None;
+    for (_, e) in events {
+        match e {
+            Event::ExtensionRequested { on, reason, by } => {
+                view = Some(ExtensionView {
+                    asked_by: names.get(by).cloned().unwrap_or_default(),
+                    asked_on: *on,
+                    reason: reason.clone(),
+                    current_due: deadline.due_on,
+                    if_approved: None,
+                    days: deadline.rule_set.extension_days,
+                    refused: None,
+                })
+            }
+            Event::ExtensionRefused { reason, .. } => {
+                if let Some(v) = view.as_mut() {
+                    v.refused = Some(reason.clone());
+                }
+            }
+            Event::ExtensionApproved { .. } => view = None,
+            _ => {}
+        }
+    }
+    let mut v = view?;
+    if v.refused.is_none() {
+        let mut with: Vec<Event> = events.iter().map(|(_, e)| e.clone()).collect();
+        with.push(Event::ExtensionApproved {
+            on: env.today,
+            days: v.days,
+            new_due: None,
+            by: env.staff.id,
+        });
+        let after = crate::domain::deadline::compute(
+            case.received_on,
+            &case::clock_events(&with),
+            &env.calendar,
+            &env.settings,
+            env.today,
+        );
+        v.if_approved = after.due_on;
+    }
+    Some(v)
 }
 
 fn load(
@@ -381,6 +517,10 @@ fn load(
     let agency = db::agencies::find(conn, case.agency_id)?.ok_or(AppError::NotFound)?;
     let requester = q::find_requester(conn, case.requester_id)?.ok_or(AppError::NotFound)?;
     let mut ids: Vec<i64> = events.iter().filter_map(|(r, _)| r.user_id).collect();
+    ids.extend(events.iter().filter_map(|(_, e)| match e {
+        Event::ExtensionRequested { by, .. } => Some(*by),
+        _ => None,
+    }));
     ids.extend(case.assigned_to);
     ids.extend(case.updated_by);
     let names: BTreeMap<i64, String> = q::user_names(conn, &ids)?.into_iter().collect();
@@ -404,6 +544,7 @@ fn load(
         .collect();
     let letter_kinds = crate::domain::letters::issuable(&facts, &plain);
     let letters = q::letters(conn, id)?;
+    let extension = extension_view(&case, &events, &names, &deadline, &env);
     Ok(Loaded {
         case,
         agency,
@@ -418,6 +559,7 @@ fn load(
         assignable,
         today,
         objection: facts.objection,
+        extension,
     })
 }
 
@@ -509,6 +651,7 @@ async fn case_page(
             alert,
             reveal_id,
             objection: l.objection,
+            extension: l.extension,
         },
     )
 }
@@ -564,8 +707,15 @@ pub async fn act(
     let result = state
         .db(move |c| {
             let env = env(c, &u, today)?;
+            let due_before = q::find(c, id)?.and_then(|c| c.due_on);
             match service::cases::act(c, &env.staff, id, action, &to_do, &env.clock()) {
-                Ok(()) => Ok(Ok(())),
+                Ok(()) => {
+                    // A corrected receipt date moves the deadline: say so.
+                    let due_after = q::find(c, id)?.and_then(|c| c.due_on);
+                    let moved = (action == Action::EditDetails && due_after != due_before)
+                        .then_some((due_before, due_after));
+                    Ok(Ok((moved, off_days(&env.calendar, action, &to_do))))
+                }
                 Err(e @ (Fail::Fields(_) | Fail::Refused(_) | Fail::Conflict { .. })) => {
                     let who = match &e {
                         Fail::Conflict { by: Some(by), .. } => {
@@ -582,7 +732,10 @@ pub async fn act(
     let ctx = Ctx::from_req(&req);
     let tr = ctx.tr;
     match result {
-        Ok(()) => {
+        Ok((moved, off)) => {
+            for day in off {
+                flash(&req, tr.ta1("case-date-not-working-day", "on", day));
+            }
             flash(
                 &req,
                 tr.ta1(
@@ -591,6 +744,16 @@ pub async fn act(
                     tr.code("action", action.code()),
                 ),
             );
+            if let Some((before, after)) = moved {
+                let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or("—".into());
+                flash(
+                    &req,
+                    tr.ta(
+                        "case-deadline-recomputed",
+                        &[("before", &day(before)), ("after", &day(after))],
+                    ),
+                );
+            }
             Ok(redirect(&format!("/cases/{id}")))
         }
         Err((Fail::Fields(fields), _)) => {
@@ -613,6 +776,20 @@ pub async fn act(
         }
         Err((e, _)) => Err(e.into()),
     }
+}
+
+/// Dates typed into a form that the law counts in working days but that fall on a
+/// day off: a last day for the applicant, or a later deadline (art. 30, 35).
+fn off_days(calendar: &Calendar, action: Action, i: &ActionInput) -> Vec<NaiveDate> {
+    let typed = match action {
+        Action::RequestCorrection | Action::SetDeadline => &i.due,
+        _ => return Vec::new(),
+    };
+    NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| !calendar.is_working_day(*d))
+        .into_iter()
+        .collect()
 }
 
 /// "Changed by X at T" (China time), for a form that went stale.
@@ -825,6 +1002,31 @@ fn describe(tr: &Tr, e: &Event) -> Vec<String> {
         }
         Event::Reopened { reason, .. } | Event::Voided { reason, .. } => {
             vec![l("field-reason", reason)]
+        }
+        Event::DetailsEdited { changes, received } => {
+            let mut v: Vec<String> = changes
+                .iter()
+                .map(|c| {
+                    let shown = |v: &str| match c.field.as_str() {
+                        "channel" => tr.code("channel", v),
+                        "letter_signed" => tr.t(if v == "true" { "yes" } else { "no" }),
+                        _ if v.is_empty() => "—".to_string(),
+                        _ => v.to_string(),
+                    };
+                    let label = tr.code("detail", &c.field);
+                    format!("{label}：{} → {}", shown(&c.old), shown(&c.new))
+                })
+                .collect();
+            if let Some((before, after)) = received {
+                v.push(tr.ta(
+                    "case-receipt-moved",
+                    &[
+                        ("before", &before.to_string()),
+                        ("after", &after.to_string()),
+                    ],
+                ));
+            }
+            v
         }
         Event::LetterIssued {
             letter, doc_number, ..

@@ -1,2 +1,3 @@
+DROP INDEX requesters_credit_code;
 DROP TABLE login_attempts;
 DROP TABLE sessions;

@@ -16,3 +16,6 @@ CREATE TABLE login_attempts (
     attempts INTEGER NOT NULL,
     window_start TIMESTAMP NOT NULL
 );
+
+-- Exact search by credit code (the case list and the intake search).
+CREATE INDEX requesters_credit_code ON requesters (credit_code);

@@ -1,0 +1,269 @@
+//! The corrections a clerk needs, over HTTP on both databases: fixing a
+//! registered detail, finding a case by identity number, a second Save after
+//! Back, what a supervisor sees before approving an extension, and dates that
+//! fall on a day off.
+
+mod common;
+use common::{Browser, TestApp, act, case_id, form_value};
+use gongkai::db;
+
+both_backends!(
+    a_registered_detail_is_corrected_with_its_old_value,
+    cases_are_found_by_identity_number_within_scope,
+    a_second_save_after_back_records_nothing,
+    the_supervisor_sees_what_an_extension_changes,
+    a_date_on_a_day_off_is_pointed_out,
+);
+
+fn setup(app: &TestApp) {
+    app.agency("CZ", "常州市人民政府", "government", None);
+    app.agency("CZ-GTJ", "常州市国土资源局", "department", Some("CZ"));
+    app.agency("CZ-HB", "常州市环境保护局", "department", Some("CZ"));
+    app.user("wang", "clerk", Some("CZ-GTJ"));
+    app.user("zhao", "clerk", Some("CZ-HB"));
+    app.user("boss", "supervisor", Some("CZ"));
+    app.set_today("2024-09-27");
+}
+
+async fn login(app: &TestApp, name: &str) -> Browser {
+    let b = app.browser();
+    b.login(name, common::PASSWORD).await.assert_redirect("/");
+    b
+}
+
+fn agency(app: &TestApp, code: &str) -> String {
+    app.with_conn(|c| {
+        db::agencies::find_by_code(c, code)
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string()
+    })
+}
+
+fn stored(app: &TestApp, id: i64) -> db::cases::Case {
+    app.with_conn(|c| db::cases::find(c, id).unwrap().unwrap())
+}
+
+fn date(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+async fn a_registered_detail_is_corrected_with_its_old_value(app: TestApp) {
+    setup(&app);
+    let wang = login(&app, "wang").await;
+    let id = case_id(&common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &[]).await);
+    assert_eq!(stored(&app, id).due_on, Some(date("2024-10-30")));
+    // The form starts from what is registered.
+    let page = wang.get(&format!("/cases/{id}")).await;
+    assert_eq!(form_value(&page, "r_phone"), "13800000000");
+    assert_eq!(form_value(&page, "arrived_on"), "2024-09-27");
+    let fields = |phone: &'static str, arrived: &'static str| {
+        vec![
+            ("subject", "2023年某地块征地补偿安置方案"),
+            ("channel", "in_person"),
+            ("arrived_on", arrived),
+            ("r_phone", phone),
+            ("r_address", "常州市新北区某路1号"),
+        ]
+    };
+    // Nothing changed: said so, nothing written.
+    let version = stored(&app, id).version;
+    act(
+        &wang,
+        id,
+        "edit_details",
+        &fields("13800000000", "2024-09-27"),
+    )
+    .await
+    .assert_status(400)
+    .assert_contains("没有任何修改");
+    assert_eq!(stored(&app, id).version, version);
+    // A typo in the phone number and the arrival date: both recorded with old values;
+    // the deadline follows the new receipt date, and the clerk is told.
+    let r = act(
+        &wang,
+        id,
+        "edit_details",
+        &fields("13900000000", "2024-09-26"),
+    )
+    .await;
+    r.assert_redirect(&format!("/cases/{id}"));
+    let c = stored(&app, id);
+    assert_eq!(c.received_on, date("2024-09-26"));
+    assert_eq!(c.due_on, Some(date("2024-10-29")));
+    let page = wang.get(&format!("/cases/{id}")).await;
+    page.assert_contains("13800000000 → 13900000000")
+        .assert_contains("2024-09-27 → 2024-09-26")
+        .assert_contains("原为 2024-10-30，现为 2024-10-29");
+    let requester = app.with_conn(|cn| {
+        db::cases::find_requester(cn, c.requester_id)
+            .unwrap()
+            .unwrap()
+    });
+    assert_eq!(requester.phone, "13900000000");
+    // Once answered, the receipt date stays; contact details may still be fixed.
+    act(
+        &wang,
+        id,
+        "decide",
+        &[
+            ("on", "2024-09-27"),
+            ("outcome", "disclosed"),
+            ("how_provided", "当场提供"),
+            ("delivery_method", "in_person"),
+        ],
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
+    act(
+        &wang,
+        id,
+        "edit_details",
+        &fields("13900000000", "2024-09-25"),
+    )
+    .await
+    .assert_status(400)
+    .assert_contains("收到申请日期不能再更改");
+    act(
+        &wang,
+        id,
+        "edit_details",
+        &fields("13700000000", "2024-09-26"),
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
+    // Another agency's clerk cannot.
+    let zhao = login(&app, "zhao").await;
+    let token = zhao.get("/cases/mine").await.csrf();
+    zhao.post_raw(
+        &format!("/cases/{id}/act/edit_details"),
+        &[("csrf_token", &token), ("version", "1"), ("r_phone", "1")],
+    )
+    .await
+    .assert_status(404);
+}
+
+async fn cases_are_found_by_identity_number_within_scope(app: TestApp) {
+    setup(&app);
+    let wang = login(&app, "wang").await;
+    let id = case_id(&common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &[]).await);
+    let number = stored(&app, id).tracking_no;
+    for q in ["11010519491231002X", "11010519491231002x"] {
+        wang.get(&format!("/cases?q={q}"))
+            .await
+            .assert_ok()
+            .assert_contains(&number);
+    }
+    // A fragment of the number is not a search by number.
+    wang.get("/cases?q=1101051949").await.assert_lacks(&number);
+    let zhao = login(&app, "zhao").await;
+    zhao.get("/cases?q=11010519491231002X")
+        .await
+        .assert_ok()
+        .assert_lacks(&number);
+    // At intake, the same number under another name is pointed out.
+    let other = [
+        ("r_name", "李四"),
+        ("subject", "另一申请"),
+        ("preview", "1"),
+    ];
+    common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &other)
+        .await
+        .assert_ok()
+        .assert_contains("已登记在“张三”名下");
+    let saved = common::intake_at(
+        &wang,
+        &agency(&app, "CZ-GTJ"),
+        &[("r_name", "李四"), ("subject", "另一申请")],
+    )
+    .await;
+    let id = case_id(&saved);
+    wang.get(&format!("/cases/{id}"))
+        .await
+        .assert_contains("已登记在“张三”名下");
+}
+
+async fn a_second_save_after_back_records_nothing(app: TestApp) {
+    setup(&app);
+    let wang = login(&app, "wang").await;
+    let gtj = agency(&app, "CZ-GTJ");
+    let first = case_id(&common::intake_at(&wang, &gtj, &[]).await);
+    let number = stored(&app, first).tracking_no;
+    // Back, then Save: a fresh form (new token) with the same request.
+    let again = common::intake_at(&wang, &gtj, &[]).await;
+    again
+        .assert_status(400)
+        .assert_contains(&number)
+        .assert_contains(&format!("href=\"/cases/{first}\""))
+        .assert_contains("name=\"confirm_duplicate\"");
+    assert_eq!(
+        app.with_conn(|c| db::cases::list(c, &Default::default(), 0, 10).unwrap().1),
+        1
+    );
+    // When it really is a second application, it can be recorded.
+    let second = case_id(&common::intake_at(&wang, &gtj, &[("confirm_duplicate", "true")]).await);
+    assert_ne!(first, second);
+}
+
+async fn the_supervisor_sees_what_an_extension_changes(app: TestApp) {
+    setup(&app);
+    let wang = login(&app, "wang").await;
+    let boss = login(&app, "boss").await;
+    let id = case_id(&common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &[]).await);
+    app.set_today("2024-10-08");
+    act(
+        &wang,
+        id,
+        "request_extension",
+        &[("reason", "需调取历年档案")],
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
+    let page = boss.get(&format!("/cases/{id}")).await;
+    page.assert_ok()
+        .assert_contains("延期待批")
+        .assert_contains("wang 于 2024-10-08 申请延期")
+        .assert_contains("需调取历年档案")
+        .assert_contains("2024-10-30")
+        .assert_contains("2024-11-27");
+    boss.get("/cases?extension=1")
+        .await
+        .assert_contains("延期待批");
+    act(
+        &boss,
+        id,
+        "refuse_extension",
+        &[("reason", "材料不多，可按期答复")],
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
+    wang.get(&format!("/cases/{id}"))
+        .await
+        .assert_contains("延期申请未获批准")
+        .assert_contains("材料不多，可按期答复")
+        .assert_lacks("badge warn");
+}
+
+async fn a_date_on_a_day_off_is_pointed_out(app: TestApp) {
+    setup(&app);
+    let wang = login(&app, "wang").await;
+    let id = case_id(&common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &[]).await);
+    app.set_today("2024-09-30");
+    // 2024-10-19 is a Saturday, not a make-up workday.
+    act(
+        &wang,
+        id,
+        "request_correction",
+        &[
+            ("on", "2024-09-30"),
+            ("items", "请写明地块名称"),
+            ("due", "2024-10-19"),
+        ],
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
+    wang.get(&format!("/cases/{id}"))
+        .await
+        .assert_contains("2024-10-19 不是工作日");
+}
