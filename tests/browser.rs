@@ -654,7 +654,10 @@ async fn clerk_intake_to_answer_letter(app: TestApp) {
     b.expect_text("110***********002X").await;
     // The answer: disclosed, handed over in person.
     let details = b.open_details("作出答复").await;
-    let form = details.find(Locator::Css("form")).await.unwrap();
+    let form = details
+        .find(Locator::Css("form[data-outcome-form]"))
+        .await
+        .unwrap();
     choose(
         &form
             .find(Locator::Css("select[name=outcome]"))
@@ -673,6 +676,21 @@ async fn clerk_intake_to_answer_letter(app: TestApp) {
             .as_deref(),
         Some("disclosed")
     );
+    // The form shows what a disclosure needs and hides what it does not.
+    let shown = |name: &'static str| {
+        let form = form.clone();
+        async move {
+            form.find(Locator::Css(&format!("[name={name}]")))
+                .await
+                .unwrap()
+                .is_displayed()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(shown("how_provided").await);
+    assert!(!shown("other_agency").await);
+    assert!(!shown("ground").await);
     fill(
         &form
             .find(Locator::Css("textarea[name=how_provided]"))

@@ -13,6 +13,7 @@ both_backends!(
     a_second_save_after_back_records_nothing,
     the_supervisor_sees_what_an_extension_changes,
     a_date_on_a_day_off_is_pointed_out,
+    the_decision_form_shows_what_the_outcome_needs,
 );
 
 fn setup(app: &TestApp) {
@@ -266,4 +267,49 @@ async fn a_date_on_a_day_off_is_pointed_out(app: TestApp) {
     wang.get(&format!("/cases/{id}"))
         .await
         .assert_contains("2024-10-19 不是工作日");
+}
+
+async fn the_decision_form_shows_what_the_outcome_needs(app: TestApp) {
+    setup(&app);
+    let wang = login(&app, "wang").await;
+    let id = case_id(&common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &[]).await);
+    // Until an outcome is chosen every field is there, each saying which outcomes use it
+    // (the script hides the rest as the clerk chooses).
+    let all = wang.get(&format!("/cases/{id}")).await;
+    all.assert_contains("name=\"ground\"")
+        .assert_contains("name=\"other_agency\"")
+        .assert_contains("data-outcomes=")
+        .assert_contains("/static/decide.js");
+    // Without JavaScript, choosing the outcome first narrows the form on the server.
+    let partial = wang.get(&format!("/cases/{id}?decide=partial")).await;
+    partial
+        .assert_ok()
+        .assert_contains("name=\"ground\"")
+        .assert_contains("name=\"how_provided\"")
+        .assert_lacks("name=\"other_agency\"")
+        .assert_lacks("name=\"earlier_answer\"");
+    let elsewhere = wang
+        .get(&format!("/cases/{id}?decide=not_held_other_agency"))
+        .await;
+    elsewhere
+        .assert_contains("name=\"other_agency\"")
+        .assert_lacks("name=\"ground\"")
+        .assert_lacks("name=\"how_provided\"");
+    // A refused decision comes back narrowed to its outcome, with the message.
+    act(
+        &wang,
+        id,
+        "decide",
+        &[
+            ("on", "2024-09-27"),
+            ("outcome", "partial"),
+            ("delivery_method", "post"),
+        ],
+    )
+    .await
+    .assert_status(400)
+    .assert_contains("请选择具体依据")
+    .assert_lacks("name=\"other_agency\"");
+    let js = wang.get("/static/decide.js").await;
+    js.assert_ok().assert_contains("data-outcomes");
 }

@@ -511,3 +511,4 @@ detail-r-address = Address
 yes = yes
 no = no
 case-date-not-working-day = Note: { $on } is not a working day. Legal periods count working days; check that this date is right.
+case-decide-narrow = Show only what this outcome needs

@@ -511,3 +511,4 @@ detail-r-address = 地址
 yes = 是
 no = 否
 case-date-not-working-day = 注意：{ $on } 不是工作日。法定期限按工作日计算，请确认该日期无误。
+case-decide-narrow = 只显示该答复类型需要填写的项目

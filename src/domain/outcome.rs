@@ -256,6 +256,52 @@ impl Outcome {
         }
     }
 
+    /// The fields of the decision form this outcome uses (besides the outcome, the date and
+    /// the delivery method), following what its answer letter must contain (letters.md).
+    pub fn form_fields(self) -> Vec<&'static str> {
+        use Outcome::*;
+        let mut f = vec!["findings", "extra_basis"];
+        if self.needs_reasons()
+            || matches!(
+                self,
+                NotHeldOtherAgency
+                    | UnclearAfterCorrection
+                    | NotProcessedExcessive
+                    | NotProcessedConfirmation
+                    | Other
+            )
+        {
+            f.push("reasons");
+        }
+        if matches!(
+            self,
+            DisclosedAlreadyPublic
+                | Disclosed
+                | Partial
+                | WithheldAdminQuery
+                | NotProcessedPetition
+                | NotProcessedPublication
+        ) {
+            f.push("how_provided");
+        }
+        if self == NotHeldOtherAgency {
+            f.push("other_agency");
+        }
+        if self == NotProcessedRepeat {
+            f.push("earlier_answer");
+        }
+        if !self.grounds().is_empty() {
+            f.push("ground");
+        }
+        if self.grounds().contains(&Ground::OtherLaw) {
+            f.push("ground_law");
+        }
+        if self.discloses() {
+            f.push("public_interest");
+        }
+        f
+    }
+
     /// Whether the information is (at least partly) given out: over a third party's
     /// objection that needs the letter of art. 32 to the third party.
     pub fn discloses(self) -> bool {
@@ -791,6 +837,30 @@ mod tests {
         );
         for g in Ground::ALL {
             assert_eq!(Ground::parse(g.code()), Some(g));
+        }
+    }
+
+    #[test]
+    fn the_decision_form_shows_what_the_answer_needs() {
+        use Outcome::*;
+        assert!(Partial.form_fields().contains(&"ground"));
+        assert!(Partial.form_fields().contains(&"how_provided"));
+        assert!(!Disclosed.form_fields().contains(&"ground"));
+        assert!(
+            WithheldProhibitedByLaw
+                .form_fields()
+                .contains(&"ground_law")
+        );
+        assert!(!WithheldThirdParty.form_fields().contains(&"ground_law"));
+        assert_eq!(
+            NotHeldOtherAgency.form_fields(),
+            ["findings", "extra_basis", "reasons", "other_agency"]
+        );
+        assert!(NotProcessedRepeat.form_fields().contains(&"earlier_answer"));
+        for o in Outcome::ALL {
+            if o.needs_reasons() {
+                assert!(o.form_fields().contains(&"reasons"), "{}", o.code());
+            }
         }
     }
 }

@@ -10,6 +10,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/style.css"),
     ),
     (
+        "decide.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/decide.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_str!("../../static/favicon.svg"),

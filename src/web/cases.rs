@@ -320,9 +320,24 @@ struct CasePage {
     /// A third party consulted under art. 32 objected.
     objection: bool,
     extension: Option<ExtensionView>,
+    /// The outcome chosen for the decision form: only its fields are shown.
+    decide: Option<Outcome>,
 }
 
 impl CasePage {
+    /// Whether the decision form shows a field: every field until an outcome is chosen.
+    fn shows(&self, field: &str) -> bool {
+        self.decide.is_none_or(|o| o.form_fields().contains(&field))
+    }
+    /// The outcomes that use a field, for the script that hides the others.
+    fn outcomes_using(&self, field: &str) -> String {
+        Outcome::ALL
+            .into_iter()
+            .filter(|o| o.form_fields().contains(&field))
+            .map(Outcome::code)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
     fn masked(&self) -> String {
         case::mask_id(&self.requester.id_number)
     }
@@ -571,6 +586,7 @@ struct Shown {
     alert: Option<String>,
     status: StatusCode,
     reveal_id: bool,
+    decide: Option<Outcome>,
 }
 
 impl Shown {
@@ -582,6 +598,7 @@ impl Shown {
             alert: None,
             status: StatusCode::OK,
             reveal_id: false,
+            decide: None,
         }
     }
     fn alert(text: String) -> Shown {
@@ -607,6 +624,7 @@ async fn case_page(
         alert,
         status,
         reveal_id,
+        decide,
     } = shown;
     let u = user.clone();
     let today = state.today();
@@ -652,8 +670,16 @@ async fn case_page(
             reveal_id,
             objection: l.objection,
             extension: l.extension,
+            decide,
         },
     )
+}
+
+#[derive(serde::Deserialize)]
+pub struct ShowQuery {
+    /// The outcome chosen for the decision form (without JavaScript).
+    #[serde(default)]
+    decide: String,
 }
 
 pub async fn show(
@@ -661,8 +687,19 @@ pub async fn show(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
+    query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
-    case_page(ctx, &state, &user, path.into_inner(), Shown::plain()).await
+    let decide = Outcome::parse(query.decide.trim());
+    let mut input = ActionInput::default();
+    if let Some(o) = decide {
+        input.outcome = o.code().to_string();
+    }
+    let shown = Shown {
+        decide,
+        input,
+        ..Shown::plain()
+    };
+    case_page(ctx, &state, &user, path.into_inner(), shown).await
 }
 
 /// Shows the requester's identity number in full, once, and records who
@@ -762,6 +799,9 @@ pub async fn act(
                 errors: FieldErrors::from_fails(&tr, &fields),
                 alert: Some(tr.t("form-has-errors")),
                 status: StatusCode::BAD_REQUEST,
+                decide: (action == Action::Decide)
+                    .then(|| Outcome::parse(input.outcome.trim()))
+                    .flatten(),
                 input,
                 reveal_id: false,
             };
