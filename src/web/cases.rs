@@ -14,7 +14,7 @@ use crate::domain::outcome::{Channel, Ground, Outcome, RequesterType};
 use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::service::cases::{ActionInput, Clock, IntakeInput, Staff};
+use crate::service::cases::{Clock, IntakeInput, Staff};
 use crate::service::{self, Fail};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -312,7 +312,8 @@ struct CasePage {
     today: NaiveDate,
     /// The form shown again after a refusal, with its input and messages.
     open_form: String,
-    input: ActionInput,
+    /// The fields of the refused form, shown again as typed.
+    submitted: BTreeMap<String, String>,
     errors: FieldErrors,
     alert: Option<String>,
     /// The requester's identity number in full (after a recorded "show").
@@ -343,20 +344,8 @@ impl CasePage {
     }
     /// The details form: what was typed after a refusal, or what is registered now.
     fn detail(&self, field: &str) -> String {
-        let i = &self.input;
-        let typed = match field {
-            "subject" => &i.subject,
-            "channel" => &i.channel,
-            "arrived_on" => &i.arrived_on,
-            "confirmed_on" => &i.confirmed_on,
-            "r_phone" => &i.r_phone,
-            "r_email" => &i.r_email,
-            "r_address" => &i.r_address,
-            "letter_signed" => &i.letter_signed,
-            _ => "",
-        };
         if self.open_form == "edit_details" {
-            return typed.to_string();
+            return self.submitted.get(field).cloned().unwrap_or_default();
         }
         match field {
             "subject" => self.case.subject.clone(),
@@ -394,46 +383,13 @@ impl CasePage {
     }
     /// The value of a retained field, or a default.
     fn value<'a>(&'a self, field: &str, default: &'a str) -> &'a str {
-        let i = &self.input;
-        let v = match field {
-            "on" => &i.on,
-            "items" => &i.items,
-            "due" => &i.due,
-            "note" => &i.note,
-            "reason" => &i.reason,
-            "party" => &i.party,
-            "matter" => &i.matter,
-            "why" => &i.why,
-            "findings" => &i.findings,
-            "reasons" => &i.reasons,
-            "extra_basis" => &i.extra_basis,
-            "how_provided" => &i.how_provided,
-            "other_agency" => &i.other_agency,
-            "earlier_answer" => &i.earlier_answer,
-            "recipient" => &i.recipient,
-            "address" => &i.address,
-            "postal_tracking" => &i.postal_tracking,
-            "receipt_on" => &i.receipt_on,
-            "applicant_reasons" => &i.applicant_reasons,
-            "ground_law" => &i.ground_law,
-            "public_interest" => &i.public_interest,
-            _ => "",
-        };
-        if v.is_empty() { default } else { v }
+        match self.submitted.get(field) {
+            Some(v) if !v.is_empty() => v,
+            _ => default,
+        }
     }
     fn selected(&self, field: &str, value: &str) -> bool {
-        let i = &self.input;
-        let v = match field {
-            "outcome" => &i.outcome,
-            "consultation" => &i.consultation,
-            "reply" => &i.reply,
-            "delivery_method" => &i.delivery_method,
-            "method" => &i.method,
-            "assigned_to" => &i.assigned_to,
-            "ground" => &i.ground,
-            _ => return false,
-        };
-        v == value
+        self.submitted.get(field).is_some_and(|v| v == value)
     }
 }
 
@@ -581,7 +537,7 @@ fn load(
 /// How the case page is shown again after a refused action.
 struct Shown {
     open_form: String,
-    input: ActionInput,
+    submitted: BTreeMap<String, String>,
     errors: FieldErrors,
     alert: Option<String>,
     status: StatusCode,
@@ -593,7 +549,7 @@ impl Shown {
     fn plain() -> Shown {
         Shown {
             open_form: String::new(),
-            input: ActionInput::default(),
+            submitted: BTreeMap::new(),
             errors: FieldErrors::default(),
             alert: None,
             status: StatusCode::OK,
@@ -619,7 +575,7 @@ async fn case_page(
 ) -> Result<HttpResponse, AppError> {
     let Shown {
         open_form,
-        input,
+        submitted,
         errors,
         alert,
         status,
@@ -664,7 +620,7 @@ async fn case_page(
             assignable: l.assignable,
             today: l.today,
             open_form,
-            input,
+            submitted,
             errors,
             alert,
             reveal_id,
@@ -690,13 +646,13 @@ pub async fn show(
     query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
     let decide = Outcome::parse(query.decide.trim());
-    let mut input = ActionInput::default();
-    if let Some(o) = decide {
-        input.outcome = o.code().to_string();
-    }
+    let submitted = decide
+        .map(|o| ("outcome".to_string(), o.code().to_string()))
+        .into_iter()
+        .collect();
     let shown = Shown {
         decide,
-        input,
+        submitted,
         ..Shown::plain()
     };
     case_page(ctx, &state, &user, path.into_inner(), shown).await
@@ -734,7 +690,7 @@ pub async fn act(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
-    CsrfForm(input): CsrfForm<ActionInput>,
+    CsrfForm(input): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let (id, code) = path.into_inner();
     let action = Action::parse(&code).ok_or(AppError::NotFound)?;
@@ -800,9 +756,10 @@ pub async fn act(
                 alert: Some(tr.t("form-has-errors")),
                 status: StatusCode::BAD_REQUEST,
                 decide: (action == Action::Decide)
-                    .then(|| Outcome::parse(input.outcome.trim()))
-                    .flatten(),
-                input,
+                    .then(|| input.iter().find(|(k, _)| k == "outcome"))
+                    .flatten()
+                    .and_then(|(_, v)| Outcome::parse(v.trim())),
+                submitted: input.into_iter().collect(),
                 reveal_id: false,
             };
             case_page(ctx, &state, &user, id, shown).await
@@ -820,11 +777,14 @@ pub async fn act(
 
 /// Dates typed into a form that the law counts in working days but that fall on a
 /// day off: a last day for the applicant, or a later deadline (art. 30, 35).
-fn off_days(calendar: &Calendar, action: Action, i: &ActionInput) -> Vec<NaiveDate> {
-    let typed = match action {
-        Action::RequestCorrection | Action::SetDeadline => &i.due,
-        _ => return Vec::new(),
-    };
+fn off_days(calendar: &Calendar, action: Action, fields: &[(String, String)]) -> Vec<NaiveDate> {
+    if !matches!(action, Action::RequestCorrection | Action::SetDeadline) {
+        return Vec::new();
+    }
+    let typed = fields
+        .iter()
+        .find(|(k, _)| k == "due")
+        .map_or("", |(_, v)| v.as_str());
     NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| !calendar.is_working_day(*d))
@@ -1161,4 +1121,33 @@ pub async fn show_letter(
         })
         .await?;
     html_status(StatusCode::OK, &LetterPage { ctx, case, letter })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An action is one form module, one template partial and its labels: none of
+    /// them can be forgotten.
+    #[test]
+    fn every_action_has_its_form_and_labels() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let show = std::fs::read_to_string(format!("{root}/templates/cases/show.html")).unwrap();
+        for a in Action::ALL {
+            let partial = format!("cases/actions/{}.html", a.code());
+            assert!(
+                std::path::Path::new(&format!("{root}/templates/{partial}")).exists(),
+                "no template partial for {}",
+                a.code()
+            );
+            assert!(
+                show.contains(&partial),
+                "show.html does not include {partial}"
+            );
+            for lang in [crate::i18n::Lang::Zh, crate::i18n::Lang::En] {
+                let label = Tr::new(lang).code("action", a.code());
+                assert!(!label.starts_with("action-"), "no label for {}", a.code());
+            }
+        }
+    }
 }

@@ -1,0 +1,258 @@
+//! Case handling: intake (`intake`), the actions of the case history
+//! (`actions`, one module per family of actions), and here what they share:
+//! who acts, the clock, the case's history, and keeping the stored status and
+//! deadline in step with it. Every change is one transaction: the version
+//! check, the events, and the derived columns.
+
+pub mod actions;
+pub mod intake;
+
+pub use actions::{DELIVERY_METHODS, act};
+pub use intake::{IntakeInput, Recorded, check_intake, intake};
+
+use super::Fail;
+use crate::db::cases::{self as q, Case, Derived};
+use crate::db::{self, DbConn};
+use crate::domain::calendar::Calendar;
+use crate::domain::case::{self, Event, Extension, Facts, Who};
+use crate::domain::deadline::{self, Deadline, Settings};
+use crate::domain::scope::{Role, Scope};
+use chrono::NaiveDate;
+
+/// The signed-in member of staff, as the service needs them.
+#[derive(Clone, Debug)]
+pub struct Staff {
+    pub id: i64,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl Staff {
+    fn who(&self) -> Who {
+        Who {
+            role: self.role,
+            user_id: self.id,
+        }
+    }
+}
+
+/// What a case's deadline computation needs besides the history.
+pub struct Clock<'a> {
+    pub calendar: &'a Calendar,
+    pub settings: &'a Settings,
+    pub today: NaiveDate,
+}
+
+/// Today's date where the offices are (China Standard Time, UTC+8, no DST).
+pub fn today_in_china() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+pub const DELIVERY_FORMS: [&str; 4] = ["paper", "email", "pickup", "other"];
+pub const ID_TYPES: [&str; 4] = ["resident_id", "passport", "hk_macao_tw", "other"];
+pub const MAX_SUBJECT: usize = 2000;
+pub const MAX_TEXT: usize = 4000;
+
+pub(crate) type Errors = Vec<(&'static str, &'static str)>;
+
+pub(crate) fn text(
+    errors: &mut Errors,
+    field: &'static str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> String {
+    let v = value.trim();
+    if required && v.is_empty() {
+        errors.push((field, "field-required"));
+    } else if v.chars().count() > max {
+        errors.push((field, "field-too-long"));
+    }
+    v.to_string()
+}
+
+pub(crate) fn date(
+    errors: &mut Errors,
+    field: &'static str,
+    value: &str,
+    required: bool,
+) -> Option<NaiveDate> {
+    let v = value.trim();
+    if v.is_empty() {
+        if required {
+            errors.push((field, "field-required"));
+        }
+        return None;
+    }
+    match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        Ok(d) if v.len() == 10 => Some(d),
+        _ => {
+            errors.push((field, "field-invalid-date"));
+            None
+        }
+    }
+}
+
+/// A date of an event: not in the future and not before the legal receipt.
+pub(crate) fn event_date(
+    errors: &mut Errors,
+    field: &'static str,
+    value: &str,
+    received_on: NaiveDate,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let d = date(errors, field, value, true)?;
+    if d > today {
+        errors.push((field, "field-date-future"));
+        return None;
+    }
+    if d < received_on {
+        errors.push((field, "field-date-before-receipt"));
+        return None;
+    }
+    Some(d)
+}
+
+pub(crate) fn done<T>(errors: Errors, value: T) -> Result<T, Fail> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(Fail::Fields(errors))
+    }
+}
+
+pub(crate) fn append(
+    conn: &mut DbConn,
+    case_id: i64,
+    user: Option<i64>,
+    e: &Event,
+) -> Result<(), Fail> {
+    let data = serde_json::to_string(e)
+        .map_err(|err| Fail::Db(diesel::result::Error::SerializationError(Box::new(err))))?;
+    q::insert_event(conn, case_id, user, e.kind(), e.on(), &data)?;
+    Ok(())
+}
+
+/// The case's history as domain events.
+pub fn history(conn: &mut DbConn, case_id: i64) -> Result<Vec<(q::EventRow, Event)>, Fail> {
+    q::events(conn, case_id)?
+        .into_iter()
+        .map(|row| {
+            let e: Event = serde_json::from_str(&row.data).map_err(|err| {
+                Fail::Db(diesel::result::Error::DeserializationError(Box::new(err)))
+            })?;
+            Ok((row, e))
+        })
+        .collect()
+}
+
+/// Works the deadline and the derived columns out from the history.
+pub fn derive(case: &Case, events: &[Event], clock: &Clock) -> (Facts, Deadline, Derived) {
+    let facts = case::facts(events);
+    let dl = deadline::compute(
+        case.received_on,
+        &case::clock_events(events),
+        clock.calendar,
+        clock.settings,
+        clock.today,
+    );
+    let clock_code = match &dl.stopped {
+        Some(s) if facts.status == case::Status::Open => s.reason.code().to_string(),
+        _ => String::new(),
+    };
+    let derived = Derived {
+        status: facts.status.code().to_string(),
+        clock: clock_code,
+        due_on: dl.due_on,
+        extended: dl.extended,
+        extension_pending: matches!(facts.extension, Extension::Requested { .. })
+            && facts.status == case::Status::Open,
+        outcome: facts
+            .decision
+            .as_ref()
+            .map(|d| d.outcome.code().to_string()),
+        closed_on: dl
+            .closed_on
+            .filter(|_| facts.status == case::Status::Closed),
+        late: facts.status == case::Status::Closed && dl.overdue,
+    };
+    (facts, dl, derived)
+}
+
+/// Recomputes and stores what is derived from a case's history.
+pub fn refresh(conn: &mut DbConn, case_id: i64, clock: &Clock) -> Result<(), Fail> {
+    let case = q::find(conn, case_id)?.ok_or(Fail::NotFound)?;
+    let events: Vec<Event> = history(conn, case_id)?
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect();
+    let (_, _, derived) = derive(&case, &events, clock);
+    q::store_derived(conn, case_id, &derived)?;
+    Ok(())
+}
+
+/// After a calendar change: every open case, and every case closed since the
+/// first changed day, gets its stored deadline recomputed.
+pub fn refresh_after_calendar_change(
+    conn: &mut DbConn,
+    changed_from: NaiveDate,
+    clock: &Clock,
+) -> Result<usize, Fail> {
+    let ids = q::ids_to_recompute(conn, changed_from)?;
+    for id in &ids {
+        refresh(conn, *id, clock)?;
+    }
+    Ok(ids.len())
+}
+
+/// Refreshes the stored deadline of every open case whose clock is stopped
+/// (run at start and hourly): a lapsed consultation restarts the clock by
+/// itself, without an event.
+pub fn refresh_stopped(conn: &mut DbConn, clock: &Clock) -> Result<usize, Fail> {
+    let ids = q::stopped_ids(conn)?;
+    for id in &ids {
+        db::write_tx(conn, |conn| refresh(conn, *id, clock))?;
+    }
+    Ok(ids.len())
+}
+
+/// Loads a case the staff member may act on.
+pub fn load_in_scope(conn: &mut DbConn, staff: &Staff, case_id: i64) -> Result<Case, Fail> {
+    // Out of scope answers exactly as missing: a 404 confirms nothing.
+    q::find(conn, case_id)?
+        .filter(|c| staff.scope.contains(c.agency_id))
+        .ok_or(Fail::NotFound)
+}
+
+/// The member of staff a case may be assigned to: an active clerk or
+/// supervisor of the case's agency. Empty text means nobody.
+pub(crate) fn assignee(
+    conn: &mut DbConn,
+    errors: &mut Errors,
+    agency_id: i64,
+    text: &str,
+) -> Result<Option<db::users::User>, Fail> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let user = match text.parse::<i64>() {
+        Ok(id) => db::users::find(conn, id)?,
+        Err(_) => None,
+    };
+    match user {
+        Some(u) if u.active && u.agency_id == Some(agency_id) && u.role != "admin" => Ok(Some(u)),
+        _ => {
+            errors.push(("assigned_to", "case-assignee-invalid"));
+            Ok(None)
+        }
+    }
+}
+
+pub(crate) fn delivery_method(e: &mut Errors, field: &'static str, value: &str) -> String {
+    let v = value.trim();
+    if !DELIVERY_METHODS.contains(&v) {
+        e.push((field, "field-invalid-choice"));
+    }
+    v.to_string()
+}
