@@ -90,10 +90,14 @@ impl LetterKind {
         }
     }
 
-    /// The type code inside the document number. The receipt and the proof of delivery are
-    /// not numbered documents: they carry the case number instead.
+    /// The type code inside the document number; each type has its own series per agency and
+    /// year. The receipt is numbered like the other letters and still carries the case number
+    /// the applicant quotes. Its code is not 依收, which letters.md keeps for the fee notice
+    /// (收费): the two would share a series. The proof of delivery is a form that cites the
+    /// number of the letter it delivers.
     pub fn type_code(self) -> Option<&'static str> {
         match self {
+            LetterKind::Receipt => Some("依接"),
             LetterKind::CorrectionNotice => Some("依补"),
             LetterKind::ExtensionNotice => Some("依延"),
             LetterKind::ConsultationThirdParty
@@ -102,7 +106,7 @@ impl LetterKind {
             LetterKind::Answer => Some("依复"),
             LetterKind::ReasonsRequest | LetterKind::LaterDeadlineNotice => Some("依理"),
             LetterKind::ThirdPartyDisclosure => Some("依告"),
-            LetterKind::Receipt | LetterKind::DeliveryProof => None,
+            LetterKind::DeliveryProof => None,
         }
     }
 }
@@ -315,8 +319,8 @@ pub struct AnswerInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LetterInput {
     pub kind: LetterKind,
-    /// Printed as given; ignored for the receipt and the proof of delivery, which carry the
-    /// case number instead. `None` is allowed for drafts not yet numbered.
+    /// Printed as given; ignored for the proof of delivery, which carries the case number and
+    /// the delivered letter's number instead. `None` is allowed for drafts not yet numbered.
     pub doc_number: Option<String>,
     pub issued_on: NaiveDate,
     pub agency: AgencyInfo,
@@ -1305,7 +1309,7 @@ mod tests {
         assert_eq!(LetterKind::CorrectionNotice.type_code(), Some("依补"));
         assert_eq!(LetterKind::ExtensionNotice.type_code(), Some("依延"));
         assert_eq!(LetterKind::ConsultationAgency.type_code(), Some("依征"));
-        assert_eq!(LetterKind::Receipt.type_code(), None);
+        assert_eq!(LetterKind::Receipt.type_code(), Some("依接"));
         assert_eq!(LetterKind::DeliveryProof.type_code(), None);
     }
 
@@ -1538,10 +1542,32 @@ mod tests {
     #[test]
     fn receipt_promises_nothing_and_carries_the_case_number() {
         let l = compose(&input(LetterKind::Receipt, Specific::Receipt)).unwrap();
-        assert_eq!(l.doc_number, None);
         let t = text(&l);
         assert!(t.contains("2025年3月4日") && t.contains("2025-0004"));
         assert!(t.contains("不表示本机关已受理") && t.contains("20个工作日"));
+    }
+
+    #[test]
+    fn receipt_is_numbered_in_its_own_series() {
+        let code = LetterKind::Receipt.type_code().unwrap();
+        let others: Vec<_> = LetterKind::ALL
+            .into_iter()
+            .filter(|k| *k != LetterKind::Receipt)
+            .filter_map(LetterKind::type_code)
+            .collect();
+        assert!(!others.contains(&code), "shares a series with {others:?}");
+        // Not the fee notice's code either (letters.md), for when that letter comes.
+        assert_ne!(code, "依收");
+        let n = format_doc_number("{prefix}{type}〔{year}〕{serial}号", "常新魏", code, 2025, 4);
+        let mut i = input(LetterKind::Receipt, Specific::Receipt);
+        i.doc_number = Some(format!(" {n} "));
+        let l = compose(&i).unwrap();
+        assert_eq!(l.doc_number.as_deref(), Some("常新魏依接〔2025〕4号"));
+        // The number does not replace the case number, which the applicant quotes.
+        assert!(text(&l).contains("登记编号为2025-0004"));
+        // A draft not yet numbered prints without one.
+        i.doc_number = None;
+        assert_eq!(compose(&i).unwrap().doc_number, None);
     }
 
     #[test]
