@@ -255,6 +255,7 @@ pub enum Specific {
         /// Name of the document delivered.
         document: String,
         doc_number: String,
+        /// Pages of the delivered letter; 0 when not known, left blank to fill in by hand.
         pages: u32,
         method: String,
         address: String,
@@ -513,7 +514,13 @@ pub fn compose(input: &LetterInput) -> Result<Letter, LetterError> {
                 ("案件编号".into(), case.tracking_no.trim().to_string()),
                 ("送达文书名称".into(), document.trim().to_string()),
                 ("文号".into(), doc_number.trim().to_string()),
-                ("页数".into(), format!("共{pages}页")),
+                (
+                    "页数".into(),
+                    match pages {
+                        0 => "共      页".to_string(),
+                        n => format!("共{n}页"),
+                    },
+                ),
                 ("送达地址".into(), address.trim().to_string()),
                 ("送达方式".into(), method.trim().to_string()),
                 ("受送达人签名（签收日期）".into(), signed.clone()),
@@ -1752,6 +1759,27 @@ mod tests {
         assert_eq!(get("邮件号码"), Some("1234567890123"));
         assert_eq!(get("送达人"), Some("李四"));
         assert_eq!(get("备注"), Some(""));
+    }
+
+    #[test]
+    fn delivery_proof_leaves_unknown_pages_blank() {
+        let l = compose(&input(
+            LetterKind::DeliveryProof,
+            Specific::DeliveryProof {
+                document: "政府信息公开申请答复书".into(),
+                doc_number: String::new(),
+                pages: 0,
+                method: "直接送达".into(),
+                address: String::new(),
+                recipient: String::new(),
+                staff: String::new(),
+                postal_tracking: String::new(),
+            },
+        ))
+        .unwrap();
+        let table = l.table.unwrap();
+        let pages = table.iter().find(|(k, _)| k == "页数").unwrap();
+        assert_eq!(pages.1.trim_start_matches('共').trim_end_matches('页').trim(), "");
     }
 
     #[test]

@@ -214,7 +214,9 @@ pub fn issue(
                     doc_number: delivered
                         .and_then(|l| l.doc_number.clone())
                         .unwrap_or_default(),
-                    pages: 1,
+                    // How many pages the letter printed on is known only once it is
+                    // printed (a long subject makes four): the clerk writes it in.
+                    pages: 0,
                     method: crate::i18n::Tr::new(crate::i18n::Lang::Zh)
                         .code("delivery-method", &method),
                     address: if address.is_empty() {
