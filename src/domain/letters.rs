@@ -908,7 +908,10 @@ fn reply_slip(
         Some(n) if !n.is_empty() => format!("《{name}》（{n}）"),
         _ => format!("《{name}》"),
     };
-    let line = "______________________________________".to_string();
+    // Lines to write the reasons on (the slip has a page of its own), and blanks for who
+    // replies, one a line so that each is long enough to write in.
+    let lines = vec!["______________________________________".to_string(); 5];
+    let blank = "________________";
     match kind {
         ConsultationKind::ThirdParty => vec![
             "征求第三方意见回执".to_string(),
@@ -920,11 +923,15 @@ fn reply_slip(
             ),
             "□ 同意公开。".to_string(),
             "□ 不同意公开。理由（请具体说明公开将对哪些合法权益造成何种损害）：".to_string(),
-            line.clone(),
-            line,
-            "签名（盖章）：______________    联系电话：______________".to_string(),
+        ]
+        .into_iter()
+        .chain(lines)
+        .chain([
+            format!("签名（盖章）：{blank}"),
+            format!("联系电话：{blank}"),
             "日期：        年    月    日".to_string(),
-        ],
+        ])
+        .collect(),
         ConsultationKind::Agency => vec![
             "征求意见回执".to_string(),
             format!("{}：", agency.name.trim()),
@@ -935,11 +942,15 @@ fn reply_slip(
             ),
             "□ 同意公开。".to_string(),
             "□ 不同意公开。理由及依据：".to_string(),
-            line.clone(),
-            line,
-            "联系人：______________    联系电话：______________".to_string(),
+        ]
+        .into_iter()
+        .chain(lines)
+        .chain([
+            format!("联系人：{blank}"),
+            format!("联系电话：{blank}"),
             "（盖章）        年    月    日".to_string(),
-        ],
+        ])
+        .collect(),
     }
 }
 
@@ -1565,7 +1576,13 @@ mod tests {
         assert!(!others.contains(&code), "shares a series with {others:?}");
         // Not the fee notice's code either (letters.md), for when that letter comes.
         assert_ne!(code, "依收");
-        let n = format_doc_number("{prefix}{type}〔{year}〕{serial}号", "常新魏", code, 2025, 4);
+        let n = format_doc_number(
+            "{prefix}{type}〔{year}〕{serial}号",
+            "常新魏",
+            code,
+            2025,
+            4,
+        );
         let mut i = input(LetterKind::Receipt, Specific::Receipt);
         i.doc_number = Some(format!(" {n} "));
         let l = compose(&i).unwrap();
@@ -1779,7 +1796,14 @@ mod tests {
         .unwrap();
         let table = l.table.unwrap();
         let pages = table.iter().find(|(k, _)| k == "页数").unwrap();
-        assert_eq!(pages.1.trim_start_matches('共').trim_end_matches('页').trim(), "");
+        assert_eq!(
+            pages
+                .1
+                .trim_start_matches('共')
+                .trim_end_matches('页')
+                .trim(),
+            ""
+        );
     }
 
     #[test]
