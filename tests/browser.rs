@@ -13,7 +13,7 @@ use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use gongkai::db::{self, audit::Actor};
 use gongkai::domain::calendar::Calendar;
-use gongkai::domain::letters::remedies_paragraph;
+use gongkai::domain::letters::{LetterKind, remedies_paragraph};
 use gongkai::domain::outcome::Outcome;
 use gongkai::service;
 use std::path::{Path, PathBuf};
@@ -24,6 +24,7 @@ both_backends!(
     first_admin_login_and_agency_setup,
     clerk_intake_to_answer_letter,
     supervisor_approves_extension,
+    letters_print_on_a4,
 );
 
 const CHROMEDRIVER: &str = "chromedriver";
@@ -838,4 +839,616 @@ async fn supervisor_approves_extension(app: TestApp) {
     );
     assert_eq!(b.console_errors().await, Vec::<String>::new());
     b.close().await;
+}
+
+// ---- letters printed on A4
+
+/// Where copies of the printed letters are left for a person to look at.
+const PRINTS: &str = "/tmp/gongkai-print";
+
+/// Whether the PDFs can be read back and mean something: pdftotext (poppler-utils) reads
+/// them, and Noto Serif CJK, the stylesheet's stand-in for the office fonts, sets them.
+/// Without a CJK font Chromium draws boxes, and with another one the pages break elsewhere.
+/// Like the browser, required under CI.
+fn have_print_tools() -> bool {
+    let pdftotext = Command::new("pdftotext")
+        .arg("-v")
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    let cjk = Command::new("fc-list")
+        .arg(":family=Noto Serif CJK SC")
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    if !(pdftotext && cjk) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "printing letters needs pdftotext and a CJK font: apt-get install -y \
+             poppler-utils fonts-noto-cjk (.ci/run does this)"
+        );
+        eprintln!("letter printing skipped: install poppler-utils and fonts-noto-cjk to run it");
+    }
+    pdftotext && cjk
+}
+
+/// One line of a printed page, as pdftotext finds it: its box in points from the top left
+/// and its text without spaces (pdftotext splits CJK runs into words at will).
+#[derive(Debug)]
+struct PdfLine {
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+    text: String,
+}
+
+/// A letter printed to PDF and read back.
+struct Printed {
+    pages: Vec<Vec<PdfLine>>,
+    height: f64,
+}
+
+impl Printed {
+    fn read(pdf: &Path) -> Printed {
+        let out = Command::new("pdftotext")
+            .args(["-bbox-layout", "-enc", "UTF-8"])
+            .arg(pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        assert!(
+            out.status.success(),
+            "pdftotext failed on {}",
+            pdf.display()
+        );
+        let xml = String::from_utf8(out.stdout).unwrap();
+        let attr = |tag: &str, name: &str| -> f64 {
+            let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            let len = tag[start..].find('"').unwrap();
+            tag[start..start + len].parse().unwrap()
+        };
+        let mut pages: Vec<Vec<PdfLine>> = Vec::new();
+        let mut height = 0.0;
+        for l in xml.lines().map(str::trim) {
+            if l.starts_with("<page ") {
+                height = attr(l, "height");
+                pages.push(Vec::new());
+            } else if l.starts_with("<line ") {
+                pages.last_mut().unwrap().push(PdfLine {
+                    x0: attr(l, "xMin"),
+                    x1: attr(l, "xMax"),
+                    y0: attr(l, "yMin"),
+                    y1: attr(l, "yMax"),
+                    text: String::new(),
+                });
+            } else if let Some(w) = l.strip_prefix("<word ") {
+                let word = &w[w.find('>').unwrap() + 1..w.rfind("</word>").unwrap()];
+                let line = pages.last_mut().unwrap().last_mut().unwrap();
+                line.text.push_str(&unescape(word));
+            }
+        }
+        // pdftotext's pages must be the PDF's own: count the page objects too.
+        let raw = std::fs::read(pdf).unwrap();
+        let objects = raw
+            .windows(12)
+            .filter(|w| w.starts_with(b"/Type /Page") && !w.ends_with(b"s"))
+            .count();
+        assert_eq!(objects, pages.len(), "page objects in {}", pdf.display());
+        Printed { pages, height }
+    }
+
+    /// The page (from 0) of the last line that contains `needle`, spaces ignored.
+    fn page_of(&self, needle: &str) -> Option<usize> {
+        (0..self.pages.len())
+            .rev()
+            .find(|&p| self.on_page(p, needle))
+    }
+
+    fn on_page(&self, page: usize, needle: &str) -> bool {
+        let needle: String = needle.split_whitespace().collect();
+        self.pages[page].iter().any(|l| l.text.contains(&needle))
+    }
+
+    /// The last line that is exactly `text`, spaces ignored, and its page.
+    fn line(&self, text: &str) -> Option<(usize, &PdfLine)> {
+        let text: String = text.split_whitespace().collect();
+        self.pages
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(p, lines)| lines.iter().rev().find(|l| l.text == text).map(|l| (p, l)))
+    }
+
+    /// All the text, pages and lines run together.
+    fn text(&self) -> String {
+        self.pages
+            .iter()
+            .flatten()
+            .map(|l| l.text.as_str())
+            .collect()
+    }
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+impl Browser {
+    /// Prints the page shown on A4 with the WebDriver print command (the page's own `@page`
+    /// margins apply), saves the PDF in the test's directory, with a copy in
+    /// /tmp/gongkai-print/ if `keep`, and reads it back.
+    async fn print(&self, name: &str, keep: bool) -> (PathBuf, Printed) {
+        use fantoccini::wd::{PrintConfiguration, PrintMargins, PrintSize};
+        let config = PrintConfiguration::builder()
+            .size(PrintSize::A4)
+            .margins(PrintMargins {
+                top: 0.0,
+                bottom: 0.0,
+                left: 0.0,
+                right: 0.0,
+            })
+            .shrink_to_fit(false)
+            .build()
+            .unwrap();
+        let pdf = match self.c().print(config).await {
+            Ok(pdf) => pdf,
+            Err(e) => self.fail(&format!("printing failed: {e}")).await,
+        };
+        assert!(pdf.starts_with(b"%PDF-"), "{name}: not a PDF");
+        let file = format!("{}-{name}.pdf", self.label);
+        let path = self.dir.path().join(&file);
+        std::fs::write(&path, &pdf).unwrap();
+        if keep && std::fs::create_dir_all(PRINTS).is_ok() {
+            let _ = std::fs::write(Path::new(PRINTS).join(&file), &pdf);
+        }
+        let printed = Printed::read(&path);
+        (path, printed)
+    }
+}
+
+/// The longest subject the intake form takes, all Chinese: the letters that quote it are
+/// as long as they can get.
+fn longest_subject() -> String {
+    "请公开二〇二三年本市某地块征地补偿安置方案、听证笔录、补偿款发放明细及其批复文件，"
+        .chars()
+        .cycle()
+        .take(service::cases::MAX_SUBJECT)
+        .collect()
+}
+
+/// Takes a case through every kind of letter over HTTP, issuing each as soon as it is called
+/// for. Returns, in order, each letter's kind, address and date of issue.
+async fn every_letter(app: &TestApp) -> Vec<(LetterKind, String, chrono::NaiveDate)> {
+    use common::{act, case_id, intake_at, issue};
+    let gtj = app.with_conn(|c| db::agencies::find_by_code(c, "CZ-GTJ").unwrap().unwrap().id);
+    let wang = app.browser();
+    wang.login("wang", PASSWORD).await.assert_redirect("/");
+    let boss = app.browser();
+    boss.login("boss", PASSWORD).await.assert_redirect("/");
+    let mut letters = Vec::new();
+    let mut today = "2024-09-27";
+    app.set_today(today);
+    let subject = longest_subject();
+    let id = case_id(&intake_at(&wang, &gtj.to_string(), &[("subject", &subject)]).await);
+    let case = format!("/cases/{id}");
+    macro_rules! issue_now {
+        ($kind:expr) => {{
+            let r = issue(&wang, id, $kind.code()).await;
+            let path = r
+                .location
+                .clone()
+                .unwrap_or_else(|| panic!("{} not issued: {}", $kind.code(), r.body));
+            letters.push(($kind, path, date(today)));
+        }};
+    }
+    macro_rules! act_ok {
+        ($who:expr, $action:expr, $fields:expr) => {
+            act($who, id, $action, $fields).await.assert_redirect(&case);
+        };
+    }
+    issue_now!(LetterKind::Receipt);
+    today = "2024-09-30";
+    app.set_today(today);
+    act_ok!(
+        &wang,
+        "request_correction",
+        &[
+            ("on", today),
+            ("items", "请写明地块的具体位置\n请写明所需文件的形成年份"),
+        ]
+    );
+    issue_now!(LetterKind::CorrectionNotice);
+    today = "2024-10-10";
+    app.set_today(today);
+    act_ok!(&wang, "receive_correction", &[("on", today)]);
+    today = "2024-10-11";
+    app.set_today(today);
+    act_ok!(
+        &wang,
+        "start_consultation",
+        &[
+            ("consultation", "third_party"),
+            ("on", today),
+            ("party", "常州某房地产开发有限公司"),
+            ("matter", "该地块国有建设用地使用权出让合同及其补充协议"),
+            ("why", "合同中的土地价款支付安排可能涉及该公司的商业秘密"),
+        ]
+    );
+    issue_now!(LetterKind::ConsultationThirdParty);
+    issue_now!(LetterKind::ConsultationApplicantNotice);
+    today = "2024-10-14";
+    app.set_today(today);
+    act_ok!(
+        &wang,
+        "end_consultation",
+        &[
+            ("on", today),
+            ("reply", "objection"),
+            ("note", "不同意公开")
+        ]
+    );
+    act_ok!(
+        &wang,
+        "start_consultation",
+        &[
+            ("consultation", "agency"),
+            ("on", today),
+            ("party", "常州市财政局"),
+            ("matter", "2023年联合印发的征地补偿资金拨付方案"),
+        ]
+    );
+    issue_now!(LetterKind::ConsultationAgency);
+    today = "2024-10-15";
+    app.set_today(today);
+    act_ok!(
+        &wang,
+        "end_consultation",
+        &[("on", today), ("reply", "consent"), ("note", "")]
+    );
+    act_ok!(
+        &wang,
+        "request_extension",
+        &[("reason", "申请涉及的文件数量较多，需要调取历年档案逐件审查")]
+    );
+    act_ok!(&boss, "approve_extension", &[]);
+    issue_now!(LetterKind::ExtensionNotice);
+    act_ok!(
+        &wang,
+        "request_reasons",
+        &[("on", today), ("note", "您本月已提交政府信息公开申请52件")]
+    );
+    issue_now!(LetterKind::ReasonsRequest);
+    act_ok!(
+        &boss,
+        "set_deadline",
+        &[
+            ("due", "2025-01-24"),
+            ("applicant_reasons", "开展学术研究，需要历年征地补偿数据"),
+            ("reason", "需调取十年档案逐件审查"),
+        ]
+    );
+    issue_now!(LetterKind::LaterDeadlineNotice);
+    today = "2024-11-20";
+    app.set_today(today);
+    act_ok!(
+        &wang,
+        "decide",
+        &[
+            ("on", today),
+            ("outcome", "partial"),
+            (
+                "findings",
+                "本机关在档案室和办公系统中以地块名称和年份进行了检索"
+            ),
+            (
+                "reasons",
+                "补偿款发放明细含有被征收人的身份证号码和银行账号，公开会损害其合法权益",
+            ),
+            ("how_provided", "纸质复印件共42页，邮寄至申请人登记的地址"),
+            ("ground", "art15"),
+            (
+                "public_interest",
+                "补偿标准和总额关系被征收人的切身利益，公开有利于监督补偿款的使用"
+            ),
+            ("delivery_method", "post"),
+        ]
+    );
+    issue_now!(LetterKind::ThirdPartyDisclosure);
+    issue_now!(LetterKind::Answer);
+    let answer = letters
+        .last()
+        .unwrap()
+        .1
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    today = "2024-11-21";
+    app.set_today(today);
+    act_ok!(
+        &wang,
+        "deliver",
+        &[
+            ("letter_id", &answer),
+            ("on", today),
+            ("method", "post"),
+            ("recipient", "张三"),
+            ("address", "常州市新北区某路1号"),
+            ("postal_tracking", "1151234567890"),
+        ]
+    );
+    issue_now!(LetterKind::DeliveryProof);
+    letters
+}
+
+/// The agency every letter in these tests is signed by.
+const SIGNED_BY: &str = "常州市国土资源局";
+
+/// Whether the last paragraph, the agency's name and the date stand on one page, in that
+/// order, with nothing after them there but the page number. `closing` is the last
+/// paragraph as the page shows it.
+fn signed_together(p: &Printed, closing: &str, on: chrono::NaiveDate) -> Result<usize, String> {
+    let date = gongkai::domain::letters::format_date_zh(on);
+    let start: String = closing
+        .split_whitespace()
+        .collect::<String>()
+        .chars()
+        .take(12)
+        .collect();
+    let (Some(last), Some((name_page, name)), Some((date_page, dated))) =
+        (p.page_of(&start), p.line(SIGNED_BY), p.line(&date))
+    else {
+        return Err(format!(
+            "no {start:?}, {SIGNED_BY} or {date} in {:#?}",
+            p.pages
+        ));
+    };
+    if !(last == name_page && name_page == date_page) {
+        return Err(format!(
+            "split: last paragraph on page {}, name on {}, date on {}",
+            last + 1,
+            name_page + 1,
+            date_page + 1
+        ));
+    }
+    let after: Vec<&str> = p.pages[date_page]
+        .iter()
+        .filter(|l| l.y0 > dated.y1 && !is_page_number(&l.text))
+        .map(|l| l.text.as_str())
+        .collect();
+    if name.y0 >= dated.y0 || !after.is_empty() {
+        return Err(format!("the signature is not last on its page: {after:?}"));
+    }
+    // The name is centred over the date.
+    let centre = |l: &PdfLine| (l.x0 + l.x1) / 2.0;
+    if (centre(name) - centre(dated)).abs() > 4.0 {
+        return Err(format!("the name is not over the date: {name:?} {dated:?}"));
+    }
+    Ok(date_page)
+}
+
+fn is_page_number(text: &str) -> bool {
+    text.starts_with('—') && text.ends_with('—')
+}
+
+/// Prints `path` with a blank of `cm` centimetres pushed in before the closing block, and
+/// with the block's own rule against page breaks turned off unless `keep`: how any letter
+/// whose end falls at the foot of a page prints.
+async fn print_pushed(b: &Browser, path: &str, cm: f64, keep: bool) -> Printed {
+    b.open(path).await;
+    b.c()
+        .execute(
+            "const [cm, keep] = arguments;
+             const closing = document.querySelector('.letter .closing');
+             const filler = document.createElement('div');
+             filler.style.height = cm + 'cm';
+             closing.before(filler);
+             if (!keep) {
+               for (const e of [closing, ...closing.querySelectorAll('*')]) {
+                 e.style.breakInside = 'auto';
+               }
+             }",
+            vec![cm.into(), keep.into()],
+        )
+        .await
+        .unwrap();
+    let name = format!("pushed-{cm}cm{}", if keep { "" } else { "-unkept" });
+    b.print(&name, false).await.1
+}
+
+async fn letters_print_on_a4(app: TestApp) {
+    if !have_browser() || !have_print_tools() {
+        return;
+    }
+    setup(&app);
+    let letters = every_letter(&app).await;
+    let subject = longest_subject();
+    let b = Browser::launch(&app, "print").await;
+    b.login("wang", PASSWORD, "/cases/mine").await;
+    let mut counts = Vec::new();
+    for (kind, path, on) in &letters {
+        let kind = *kind;
+        b.open(path).await;
+        let closing = b
+            .text_of(".letter .closing .para, .letter .notes li:last-child")
+            .await;
+        let doc_number = match kind.type_code() {
+            Some(_) => Some(b.text_of(".letter .doc-number").await),
+            None => None,
+        };
+        b.screenshot(kind.code()).await;
+        let (pdf, p) = b.print(kind.code(), true).await;
+        let n = p.pages.len();
+        counts.push((kind.code(), n));
+        let text = p.text();
+        // The whole letter is printed: the title, and its number on the first page.
+        assert!(text.contains(kind.title_zh()), "{}: no title", kind.code());
+        if let Some(number) = &doc_number {
+            assert!(p.on_page(0, number), "{}: {number}", kind.code());
+        }
+        // Letters to the applicant quote the whole subject, across pages, nothing cut off;
+        // a consulted party is told only of the information that concerns it.
+        let quoted = !matches!(
+            kind,
+            LetterKind::ConsultationThirdParty
+                | LetterKind::ConsultationAgency
+                | LetterKind::ThirdPartyDisclosure
+                | LetterKind::DeliveryProof
+        );
+        if quoted {
+            let body: String = p
+                .pages
+                .iter()
+                .flatten()
+                .filter(|l| !is_page_number(&l.text))
+                .map(|l| l.text.as_str())
+                .collect();
+            assert!(
+                body.contains(&subject),
+                "{}: the subject is not whole",
+                kind.code()
+            );
+            // 2000 characters, at 27 a line and 22 lines a page, fill more than three pages.
+            assert!((4..=6).contains(&n), "{}: {n} pages", kind.code());
+        }
+        match kind {
+            LetterKind::Receipt => {
+                // Numbered now, and still carrying the case number.
+                assert_eq!(doc_number.as_deref(), Some("CZGTJ依接〔2024〕1号"));
+                assert!(text.contains("CZ-GTJ-2024-0001"));
+            }
+            LetterKind::DeliveryProof => {
+                assert_eq!(n, 1, "the proof of delivery is one page");
+                // The end of the last note: its last line holds at least that much.
+                let end: String = {
+                    let tail: Vec<char> = closing.chars().rev().take(6).collect();
+                    tail.into_iter().rev().collect()
+                };
+                let last_note = p.pages[0]
+                    .iter()
+                    .rfind(|l| l.text.contains(&end))
+                    .unwrap_or_else(|| panic!("no note ending {end:?}"));
+                let (_, remarks) = p.line("备注").expect("the remarks row");
+                assert!(
+                    last_note.y0 > remarks.y1 && last_note.y1 > 0.8 * p.height,
+                    "the notes are not at the foot: {last_note:?} in a page of {}",
+                    p.height
+                );
+                assert!(text.contains("1151234567890") && text.contains("张三"));
+                assert_png(&to_png(&pdf, 1));
+            }
+            LetterKind::ConsultationThirdParty | LetterKind::ConsultationAgency => {
+                // The reply slip is cut off and returned: a page of its own, the last.
+                let (title, sign_off) = match kind {
+                    LetterKind::ConsultationThirdParty => ("征求第三方意见回执", "签名（盖章）："),
+                    _ => ("征求意见回执", "联系人："),
+                };
+                assert!(n >= 2, "{}: {n} pages", kind.code());
+                let last = &p.pages[n - 1];
+                let top = last
+                    .iter()
+                    .filter(|l| !is_page_number(&l.text))
+                    .min_by(|a, b| a.y0.total_cmp(&b.y0))
+                    .unwrap();
+                assert_eq!(
+                    top.text,
+                    title,
+                    "{}: the slip does not open its page",
+                    kind.code()
+                );
+                assert_eq!(p.page_of(sign_off), Some(n - 1));
+                let signed = signed_together(&p, &closing, *on).unwrap_or_else(|e| panic!("{e}"));
+                assert!(signed < n - 1, "{}: signed on the slip's page", kind.code());
+                // Blanks long enough to write on: lines across the page, a name's worth.
+                let widths = b
+                    .c()
+                    .execute(
+                        "const cm = px => px * 2.54 / 96;
+                         const w = s => [...document.querySelectorAll(s)]
+                           .map(e => cm(e.getBoundingClientRect().width));
+                         return [Math.min(...w('.reply-slip .write-line')),
+                                 Math.min(...w('.reply-slip .blank'))];",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                let (line, blank) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+                assert!(
+                    line > 13.0 && blank > 3.0,
+                    "lines {line} cm, blanks {blank} cm"
+                );
+                if kind == LetterKind::ConsultationAgency {
+                    // A short letter: one page, then the slip.
+                    assert_eq!(n, 2);
+                }
+                assert_png(&to_png(&pdf, n));
+            }
+            _ => {}
+        }
+        if kind != LetterKind::DeliveryProof {
+            signed_together(&p, &closing, *on).unwrap_or_else(|e| panic!("{}: {e}", kind.code()));
+        }
+    }
+    eprintln!("pages printed on A4: {counts:?}");
+    // Layout does not depend on the database: once is enough.
+    if app.db.backend == common::Backend::Sqlite {
+        let (_, answer, on) = letters
+            .iter()
+            .find(|(k, _, _)| *k == LetterKind::Answer)
+            .unwrap();
+        signature_keeps_its_paragraph(&b, answer, *on).await;
+    }
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+/// Wherever the end of a letter falls, the signature keeps its last paragraph: pushed down
+/// two centimetres at a time over a whole page (22.5 cm of text), it moves to the next page
+/// whole. The block is over 5 cm tall, so some pushes put it across the foot of a page:
+/// without the rule, those split it.
+async fn signature_keeps_its_paragraph(b: &Browser, answer: &str, on: chrono::NaiveDate) {
+    let mut moved = Vec::new();
+    let mut split_without = 0;
+    for step in 0..12 {
+        let cm = 2.0 * f64::from(step);
+        let p = print_pushed(b, answer, cm, true).await;
+        let page =
+            signed_together(&p, "特此告知。", on).unwrap_or_else(|e| panic!("pushed {cm} cm: {e}"));
+        moved.push(page);
+        let p = print_pushed(b, answer, cm, false).await;
+        if signed_together(&p, "特此告知。", on).is_err() {
+            split_without += 1;
+        }
+    }
+    eprintln!(
+        "signature's page as pushed: {moved:?}; split without the rule: {split_without} of 12"
+    );
+    assert!(
+        moved.windows(2).any(|w| w[1] == w[0] + 1),
+        "the pushes never moved the signature to another page: {moved:?}"
+    );
+    assert!(split_without > 0, "no push reached the foot of a page");
+}
+
+/// A page (from 1) as a PNG beside the PDF (and in /tmp/gongkai-print/), for a person to
+/// look at.
+fn to_png(pdf: &Path, page: usize) -> PathBuf {
+    let stem = pdf.with_extension("");
+    let page = page.to_string();
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-singlefile", "-f", &page, "-l", &page])
+        .arg(pdf)
+        .arg(&stem)
+        .status()
+        .expect("pdftoppm runs");
+    assert!(status.success());
+    let png = stem.with_extension("png");
+    if let Some(name) = png.file_name() {
+        let _ = std::fs::copy(&png, Path::new(PRINTS).join(name));
+    }
+    png
 }

@@ -231,6 +231,7 @@ async fn correction_journey_with_letters(app: TestApp) {
         .await
         .assert_ok()
         .assert_contains("接收回执")
+        .assert_contains("CZGTJ依接〔2024〕1号")
         .assert_contains("CZ-GTJ-2024-0001");
     app.set_today("2024-09-30");
     act(

@@ -90,10 +90,14 @@ impl LetterKind {
         }
     }
 
-    /// The type code inside the document number. The receipt and the proof of delivery are
-    /// not numbered documents: they carry the case number instead.
+    /// The type code inside the document number; each type has its own series per agency and
+    /// year. The receipt is numbered like the other letters and still carries the case number
+    /// the applicant quotes. Its code is not 依收, which letters.md keeps for the fee notice
+    /// (收费): the two would share a series. The proof of delivery is a form that cites the
+    /// number of the letter it delivers.
     pub fn type_code(self) -> Option<&'static str> {
         match self {
+            LetterKind::Receipt => Some("依接"),
             LetterKind::CorrectionNotice => Some("依补"),
             LetterKind::ExtensionNotice => Some("依延"),
             LetterKind::ConsultationThirdParty
@@ -102,7 +106,7 @@ impl LetterKind {
             LetterKind::Answer => Some("依复"),
             LetterKind::ReasonsRequest | LetterKind::LaterDeadlineNotice => Some("依理"),
             LetterKind::ThirdPartyDisclosure => Some("依告"),
-            LetterKind::Receipt | LetterKind::DeliveryProof => None,
+            LetterKind::DeliveryProof => None,
         }
     }
 }
@@ -251,6 +255,7 @@ pub enum Specific {
         /// Name of the document delivered.
         document: String,
         doc_number: String,
+        /// Pages of the delivered letter; 0 when not known, left blank to fill in by hand.
         pages: u32,
         method: String,
         address: String,
@@ -315,8 +320,8 @@ pub struct AnswerInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LetterInput {
     pub kind: LetterKind,
-    /// Printed as given; ignored for the receipt and the proof of delivery, which carry the
-    /// case number instead. `None` is allowed for drafts not yet numbered.
+    /// Printed as given; ignored for the proof of delivery, which carries the case number and
+    /// the delivered letter's number instead. `None` is allowed for drafts not yet numbered.
     pub doc_number: Option<String>,
     pub issued_on: NaiveDate,
     pub agency: AgencyInfo,
@@ -509,7 +514,13 @@ pub fn compose(input: &LetterInput) -> Result<Letter, LetterError> {
                 ("案件编号".into(), case.tracking_no.trim().to_string()),
                 ("送达文书名称".into(), document.trim().to_string()),
                 ("文号".into(), doc_number.trim().to_string()),
-                ("页数".into(), format!("共{pages}页")),
+                (
+                    "页数".into(),
+                    match pages {
+                        0 => "共      页".to_string(),
+                        n => format!("共{n}页"),
+                    },
+                ),
                 ("送达地址".into(), address.trim().to_string()),
                 ("送达方式".into(), method.trim().to_string()),
                 ("受送达人签名（签收日期）".into(), signed.clone()),
@@ -897,7 +908,10 @@ fn reply_slip(
         Some(n) if !n.is_empty() => format!("《{name}》（{n}）"),
         _ => format!("《{name}》"),
     };
-    let line = "______________________________________".to_string();
+    // Lines to write the reasons on (the slip has a page of its own), and blanks for who
+    // replies, one a line so that each is long enough to write in.
+    let lines = vec!["______________________________________".to_string(); 5];
+    let blank = "________________";
     match kind {
         ConsultationKind::ThirdParty => vec![
             "征求第三方意见回执".to_string(),
@@ -909,11 +923,15 @@ fn reply_slip(
             ),
             "□ 同意公开。".to_string(),
             "□ 不同意公开。理由（请具体说明公开将对哪些合法权益造成何种损害）：".to_string(),
-            line.clone(),
-            line,
-            "签名（盖章）：______________    联系电话：______________".to_string(),
+        ]
+        .into_iter()
+        .chain(lines)
+        .chain([
+            format!("签名（盖章）：{blank}"),
+            format!("联系电话：{blank}"),
             "日期：        年    月    日".to_string(),
-        ],
+        ])
+        .collect(),
         ConsultationKind::Agency => vec![
             "征求意见回执".to_string(),
             format!("{}：", agency.name.trim()),
@@ -924,11 +942,15 @@ fn reply_slip(
             ),
             "□ 同意公开。".to_string(),
             "□ 不同意公开。理由及依据：".to_string(),
-            line.clone(),
-            line,
-            "联系人：______________    联系电话：______________".to_string(),
+        ]
+        .into_iter()
+        .chain(lines)
+        .chain([
+            format!("联系人：{blank}"),
+            format!("联系电话：{blank}"),
             "（盖章）        年    月    日".to_string(),
-        ],
+        ])
+        .collect(),
     }
 }
 
@@ -1305,7 +1327,7 @@ mod tests {
         assert_eq!(LetterKind::CorrectionNotice.type_code(), Some("依补"));
         assert_eq!(LetterKind::ExtensionNotice.type_code(), Some("依延"));
         assert_eq!(LetterKind::ConsultationAgency.type_code(), Some("依征"));
-        assert_eq!(LetterKind::Receipt.type_code(), None);
+        assert_eq!(LetterKind::Receipt.type_code(), Some("依接"));
         assert_eq!(LetterKind::DeliveryProof.type_code(), None);
     }
 
@@ -1538,10 +1560,38 @@ mod tests {
     #[test]
     fn receipt_promises_nothing_and_carries_the_case_number() {
         let l = compose(&input(LetterKind::Receipt, Specific::Receipt)).unwrap();
-        assert_eq!(l.doc_number, None);
         let t = text(&l);
         assert!(t.contains("2025年3月4日") && t.contains("2025-0004"));
         assert!(t.contains("不表示本机关已受理") && t.contains("20个工作日"));
+    }
+
+    #[test]
+    fn receipt_is_numbered_in_its_own_series() {
+        let code = LetterKind::Receipt.type_code().unwrap();
+        let others: Vec<_> = LetterKind::ALL
+            .into_iter()
+            .filter(|k| *k != LetterKind::Receipt)
+            .filter_map(LetterKind::type_code)
+            .collect();
+        assert!(!others.contains(&code), "shares a series with {others:?}");
+        // Not the fee notice's code either (letters.md), for when that letter comes.
+        assert_ne!(code, "依收");
+        let n = format_doc_number(
+            "{prefix}{type}〔{year}〕{serial}号",
+            "常新魏",
+            code,
+            2025,
+            4,
+        );
+        let mut i = input(LetterKind::Receipt, Specific::Receipt);
+        i.doc_number = Some(format!(" {n} "));
+        let l = compose(&i).unwrap();
+        assert_eq!(l.doc_number.as_deref(), Some("常新魏依接〔2025〕4号"));
+        // The number does not replace the case number, which the applicant quotes.
+        assert!(text(&l).contains("登记编号为2025-0004"));
+        // A draft not yet numbered prints without one.
+        i.doc_number = None;
+        assert_eq!(compose(&i).unwrap().doc_number, None);
     }
 
     #[test]
@@ -1726,6 +1776,34 @@ mod tests {
         assert_eq!(get("邮件号码"), Some("1234567890123"));
         assert_eq!(get("送达人"), Some("李四"));
         assert_eq!(get("备注"), Some(""));
+    }
+
+    #[test]
+    fn delivery_proof_leaves_unknown_pages_blank() {
+        let l = compose(&input(
+            LetterKind::DeliveryProof,
+            Specific::DeliveryProof {
+                document: "政府信息公开申请答复书".into(),
+                doc_number: String::new(),
+                pages: 0,
+                method: "直接送达".into(),
+                address: String::new(),
+                recipient: String::new(),
+                staff: String::new(),
+                postal_tracking: String::new(),
+            },
+        ))
+        .unwrap();
+        let table = l.table.unwrap();
+        let pages = table.iter().find(|(k, _)| k == "页数").unwrap();
+        assert_eq!(
+            pages
+                .1
+                .trim_start_matches('共')
+                .trim_end_matches('页')
+                .trim(),
+            ""
+        );
     }
 
     #[test]
