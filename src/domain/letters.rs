@@ -1184,6 +1184,186 @@ fn notice_required(case: &CaseInfo) -> Result<(), LetterError> {
     }
 }
 
+/// What of a case, besides the letter's kind, its specific part is taken from.
+pub struct Source<'a> {
+    pub facts: &'a Facts,
+    pub events: &'a [Event],
+    /// The deadline engine's date now; none while the clock stands still.
+    pub due_on: Option<NaiveDate>,
+    /// Letters already issued: id, title, document number.
+    pub issued: &'a [(i64, String, Option<String>)],
+    pub requester_address: &'a str,
+}
+
+/// The part of a letter of `kind` that comes from the case's history: which event
+/// calls for it and what it says. The error is a message-catalogue key.
+pub fn specific_for(kind: LetterKind, src: &Source) -> Result<Specific, &'static str> {
+    let last = |f: &dyn Fn(&Event) -> bool| src.events.iter().rev().find(|e| f(e)).cloned();
+    let specific = match kind {
+        LetterKind::Receipt => Specific::Receipt,
+        LetterKind::CorrectionNotice => {
+            match last(&|e| matches!(e, Event::CorrectionRequested { .. })) {
+                Some(Event::CorrectionRequested { items, due, .. }) => {
+                    Specific::Correction { items, due }
+                }
+                _ => return Err("letter-not-called-for"),
+            }
+        }
+        LetterKind::ExtensionNotice => {
+            let reason = match last(&|e| matches!(e, Event::ExtensionRequested { .. })) {
+                Some(Event::ExtensionRequested { reason, .. }) => reason,
+                _ => String::new(),
+            };
+            match last(&|e| matches!(e, Event::ExtensionApproved { .. })) {
+                // The engine's date now: none while the clock stands still.
+                Some(Event::ExtensionApproved { days, .. }) => Specific::Extension {
+                    new_due: src.due_on,
+                    days,
+                    reason,
+                },
+                _ => return Err("letter-not-called-for"),
+            }
+        }
+        LetterKind::ConsultationThirdParty
+        | LetterKind::ConsultationAgency
+        | LetterKind::ConsultationApplicantNotice => {
+            let want = match kind {
+                LetterKind::ConsultationThirdParty => Some(ConsultationKind::ThirdParty),
+                LetterKind::ConsultationAgency => Some(ConsultationKind::Agency),
+                _ => None,
+            };
+            let found = last(
+                &|e| matches!(e, Event::ConsultationStarted { consultation, .. } if want.is_none_or(|w| w == *consultation)),
+            );
+            let Some(Event::ConsultationStarted {
+                consultation,
+                party,
+                matter,
+                why,
+                ..
+            }) = found
+            else {
+                return Err("letter-not-called-for");
+            };
+            match kind {
+                LetterKind::ConsultationThirdParty => {
+                    Specific::ConsultationThirdParty { party, matter, why }
+                }
+                LetterKind::ConsultationAgency => Specific::ConsultationAgency { party, matter },
+                _ => Specific::ConsultationApplicantNotice {
+                    party_kind: consultation,
+                },
+            }
+        }
+        LetterKind::ReasonsRequest => {
+            match last(&|e| matches!(e, Event::ReasonsRequested { .. })) {
+                Some(Event::ReasonsRequested { note, .. }) => Specific::ReasonsRequest { note },
+                _ => return Err("letter-not-called-for"),
+            }
+        }
+        LetterKind::LaterDeadlineNotice => {
+            match last(&|e| matches!(e, Event::DeadlineSet { .. })) {
+                Some(Event::DeadlineSet {
+                    due,
+                    reason,
+                    applicant_reasons,
+                    ..
+                }) => Specific::LaterDeadline {
+                    due,
+                    reason,
+                    applicant_reasons,
+                },
+                _ => return Err("letter-not-called-for"),
+            }
+        }
+        LetterKind::ThirdPartyDisclosure => {
+            let objected = src.events.iter().rev().find_map(|e| match e {
+                Event::ConsultationStarted {
+                    consultation: ConsultationKind::ThirdParty,
+                    party,
+                    matter,
+                    on,
+                    ..
+                } => Some((party.clone(), matter.clone(), *on)),
+                _ => None,
+            });
+            match (objected, src.facts.decision.clone()) {
+                (Some((party, matter, consulted_on)), Some(d)) => Specific::ThirdPartyDisclosure {
+                    party,
+                    matter,
+                    consulted_on,
+                    public_interest: d.public_interest,
+                },
+                _ => return Err("letter-not-called-for"),
+            }
+        }
+        LetterKind::Answer => {
+            let Some(d) = src.facts.decision.clone() else {
+                return Err("letter-not-called-for");
+            };
+            // The specific ground (art. 14-16 or another law) before any further basis.
+            let ground = super::outcome::ground_basis(d.outcome, d.ground, &d.ground_law);
+            let extra_basis = [ground, d.extra_basis.trim().to_string()]
+                .into_iter()
+                .filter(|b| !b.is_empty())
+                .collect::<Vec<_>>()
+                .join("、");
+            Specific::Answer(AnswerInput {
+                outcome: d.outcome,
+                findings: d.findings,
+                reasons: d.reasons,
+                how_provided: d.how_provided,
+                extra_basis,
+                earlier_answer: d.earlier_answer_on.map(|on| (d.earlier_answer.clone(), on)),
+                other_agency: d.other_agency,
+            })
+        }
+        LetterKind::DeliveryProof => {
+            let Some(Event::Delivered {
+                method,
+                recipient,
+                address,
+                postal_tracking,
+                letter_id,
+                ..
+            }) = last(&|e| matches!(e, Event::Delivered { .. }))
+            else {
+                return Err("letter-not-called-for");
+            };
+            let delivered = letter_id.and_then(|id| src.issued.iter().find(|l| l.0 == id));
+            Specific::DeliveryProof {
+                document: delivered.map(|l| l.1.clone()).unwrap_or_default(),
+                doc_number: delivered.and_then(|l| l.2.clone()).unwrap_or_default(),
+                // How many pages the letter printed on is known only once it is
+                // printed (a long subject makes four): the clerk writes it in.
+                pages: 0,
+                method: delivery_method_zh(&method).to_string(),
+                address: if address.is_empty() {
+                    src.requester_address.to_string()
+                } else {
+                    address
+                },
+                recipient,
+                staff: String::new(),
+                postal_tracking,
+            }
+        }
+    };
+    Ok(specific)
+}
+
+/// How a letter was delivered, as the proof of delivery prints it.
+pub fn delivery_method_zh(code: &str) -> &'static str {
+    match code {
+        "in_person" => "直接送达",
+        "post" => "邮寄",
+        "email" => "电子邮件",
+        "fax" => "传真",
+        "online" => "网上平台",
+        _ => "其他",
+    }
+}
+
 /// How many letters of a kind the history calls for: one per triggering event.
 fn wanted(kind: LetterKind, events: &[Event]) -> usize {
     let count = |f: &dyn Fn(&Event) -> bool| events.iter().filter(|e| f(e)).count();
@@ -1699,6 +1879,58 @@ mod tests {
         assert!(t.contains("第三十二条") && t.contains("决定予以公开") && t.contains("排放数据"));
         assert!(t.contains("周边居民健康") && t.contains(REVIEW_BODY), "{t}");
         assert!(!t.contains("张三"), "the third party is not told who asked");
+    }
+
+    #[test]
+    fn the_history_says_what_each_letter_says() {
+        use super::super::case::{self, Event};
+        let intake = Event::Intake {
+            received_on: d(2025, 3, 4),
+            channel: "letter".into(),
+            on_the_spot: false,
+        };
+        let asked = Event::ExtensionRequested {
+            on: d(2025, 3, 20),
+            reason: "数量较多".into(),
+            by: 1,
+        };
+        let approved = Event::ExtensionApproved {
+            on: d(2025, 3, 21),
+            days: 20,
+            new_due: None,
+            by: 2,
+        };
+        let events = vec![intake, asked, approved];
+        let facts = case::facts(&events);
+        let src = |due_on| Source {
+            facts: &facts,
+            events: &events,
+            due_on,
+            issued: &[],
+            requester_address: "某路1号",
+        };
+        // The date printed is the engine's at issue: none while the clock stands still.
+        assert_eq!(
+            specific_for(LetterKind::ExtensionNotice, &src(None)),
+            Ok(Specific::Extension {
+                new_due: None,
+                days: 20,
+                reason: "数量较多".into()
+            })
+        );
+        assert!(matches!(
+            specific_for(LetterKind::ExtensionNotice, &src(Some(d(2025, 4, 30)))),
+            Ok(Specific::Extension {
+                new_due: Some(_),
+                ..
+            })
+        ));
+        // A letter its history does not call for is refused.
+        assert_eq!(
+            specific_for(LetterKind::CorrectionNotice, &src(None)),
+            Err("letter-not-called-for")
+        );
+        assert_eq!(delivery_method_zh("post"), "邮寄");
     }
 
     #[test]

@@ -1100,6 +1100,8 @@ struct LetterPage {
     ctx: Ctx,
     case: q::Case,
     letter: q::LetterRow,
+    /// The letter laid out for A4.
+    html: String,
 }
 
 /// A letter exactly as it was issued, laid out for printing on A4.
@@ -1120,7 +1122,16 @@ pub async fn show_letter(
             Ok((case, letter))
         })
         .await?;
-    html_status(StatusCode::OK, &LetterPage { ctx, case, letter })
+    let html = super::letters::stored_html(&letter.body)?;
+    html_status(
+        StatusCode::OK,
+        &LetterPage {
+            ctx,
+            case,
+            letter,
+            html,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod errors;
 pub mod home;
 pub mod input;
+pub mod letters;
 pub mod lists;
 pub mod page;
 pub mod session;

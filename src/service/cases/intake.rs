@@ -344,6 +344,16 @@ fn record(
                 db::now() - chrono::Duration::hours(24),
             )?
         {
+            // The same form posted twice at once: the other post recorded it
+            // meanwhile, and this one answers with that case.
+            if let Some(t) = token
+                && let Some(id) = q::find_by_intake_token(conn, t)?
+            {
+                return Ok(Recorded {
+                    id,
+                    id_held_by: Vec::new(),
+                });
+            }
             return Err(Fail::Duplicate(id, no));
         }
         let requester: Requester = match &i.requester {
