@@ -88,8 +88,27 @@ impl Tr {
 
     /// A message keyed by a prefix and a code, e.g. `code("role", "clerk")`.
     pub fn code(&self, prefix: &str, code: &str) -> String {
-        self.t(&format!("{prefix}-{}", code.replace(['_', '.'], "-")))
+        self.t(&code_key(prefix, code))
     }
+
+    /// Like `code`, but a code without a message is shown as it is (a
+    /// value recorded long ago), not as a catalogue key.
+    pub fn code_or_raw(&self, prefix: &str, code: &str) -> String {
+        LOCALES
+            .try_lookup(self.lang.id(), &code_key(prefix, code))
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// Items joined as a list in running text ("；" or "; ").
+    pub fn list(&self, items: &[String]) -> String {
+        items.join(&self.t("list-separator"))
+    }
+}
+
+/// The catalogue key for a code: `role` + `clerk` is `role-clerk`,
+/// `audit-action` + `login.success` is `audit-action-login-success`.
+fn code_key(prefix: &str, code: &str) -> String {
+    format!("{prefix}-{}", code.replace(['_', '.'], "-"))
 }
 
 #[cfg(test)]
@@ -129,6 +148,31 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "keys not in the catalogue: {missing:?}");
+    }
+
+    /// The audit log stores codes and shows labels: every action gongkai
+    /// can record (`audit::record` takes an `Action`, so `Action::ALL` is
+    /// every code in the source) and every detail field has one.
+    #[test]
+    fn every_audit_action_and_field_has_a_label() {
+        use crate::db::audit::{Action, Field};
+        let zh = keys(include_str!("../locales/zh-CN/main.ftl"));
+        let en = keys(include_str!("../locales/en/main.ftl"));
+        let wanted = Action::ALL
+            .iter()
+            .map(|a| code_key("audit-action", a.code()))
+            .chain(Field::ALL.iter().map(|f| code_key("audit-field", f.code())));
+        let missing: Vec<String> = wanted
+            .filter(|k| !zh.contains(k) || !en.contains(k))
+            .collect();
+        assert!(missing.is_empty(), "no label for {missing:?}");
+    }
+
+    #[test]
+    fn lists_are_joined_as_the_language_writes_them() {
+        let items = ["a".to_string(), "b".to_string()];
+        assert_eq!(Tr::new(Lang::En).list(&items), "a; b");
+        assert_eq!(Tr::new(Lang::Zh).list(&items), "a；b");
     }
 
     fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

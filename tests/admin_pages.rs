@@ -10,6 +10,7 @@ both_backends!(
     agency_csv_import_all_or_nothing,
     calendar_year_grid_and_corrections,
     audit_log_is_filterable,
+    audit_log_reads_in_china_time_and_in_words,
     settings_and_topics,
 );
 
@@ -294,15 +295,13 @@ async fn audit_log_is_filterable(app: TestApp) {
     .await
     .assert_redirect("/admin/agencies");
     let all = b.get("/admin/audit").await;
-    all.assert_ok()
-        .assert_contains("login.failure")
-        .assert_contains("agency.create")
-        .assert_contains("宿迁市人民政府");
+    let actions = |p: &common::Page| p.texts("table.list td:nth-child(3)");
+    all.assert_ok().assert_contains("名称：宿迁市人民政府");
+    assert!(actions(&all).contains(&"登录失败".to_string()));
+    assert!(actions(&all).contains(&"新建机关".to_string()));
     let failures = b.get("/admin/audit?action=login.failure").await;
-    failures
-        .assert_ok()
-        .assert_contains("共 1 条")
-        .assert_lacks("<code>agency.create</code>");
+    failures.assert_ok().assert_contains("共 1 条");
+    assert_eq!(actions(&failures), vec!["登录失败"]);
     let by_user = b.get("/admin/audit?user=boss&action=agency.create").await;
     by_user.assert_contains("共 1 条");
     b.get("/admin/audit?from=2020-01-01&to=2020-12-31")
@@ -312,6 +311,115 @@ async fn audit_log_is_filterable(app: TestApp) {
         .await
         .assert_ok()
         .assert_contains("YYYY-MM-DD");
+}
+
+/// Writes an entry as it was at a given moment (UTC), as an older
+/// gongkai or one that ran at night would have left it.
+fn entry_at(app: &TestApp, utc: &str, action: &str, target: &str, detail: &str) {
+    use diesel::prelude::*;
+    use gongkai::db::schema::audit_log;
+    let at = chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M:%S").unwrap();
+    app.with_conn(|c| {
+        diesel::insert_into(audit_log::table)
+            .values((
+                audit_log::at.eq(at),
+                audit_log::username.eq("boss"),
+                audit_log::action.eq(action),
+                audit_log::target.eq(target),
+                audit_log::detail.eq(detail),
+            ))
+            .execute(c)
+            .unwrap()
+    });
+}
+
+async fn audit_log_reads_in_china_time_and_in_words(app: TestApp) {
+    use gongkai::db::audit::{Detail, Field};
+    let b = app.signed_in("boss", "admin", None).await;
+    let promoted = Detail::none()
+        .change(Field::Role, "clerk", "supervisor")
+        .changed(Field::DisplayName)
+        .encode();
+    let imported = Detail::none()
+        .with(Field::Added, 3)
+        .with(Field::Replaced, 1)
+        .encode();
+    // 16:30 UTC on 31 December is half past midnight on 1 January in China.
+    entry_at(
+        &app,
+        "2023-12-31 16:30:00",
+        "user.update",
+        "chen",
+        &promoted,
+    );
+    entry_at(
+        &app,
+        "2024-01-01 16:30:00",
+        "calendar.import",
+        "CSV",
+        &imported,
+    );
+    // Details written as free text before they were structured stay readable.
+    entry_at(
+        &app,
+        "2023-12-31 03:00:00",
+        "agency.import",
+        "CSV",
+        "2 created, 0 updated",
+    );
+    // Each row's cells, " | " between them.
+    let rows = |p: &common::Page| -> Vec<String> {
+        let doc = scraper::Html::parse_document(&p.body);
+        let tr = scraper::Selector::parse("table.list tbody tr").unwrap();
+        let td = scraper::Selector::parse("td").unwrap();
+        doc.select(&tr)
+            .map(|r| {
+                let cells: Vec<String> = r.select(&td).map(|c| c.text().collect()).collect();
+                cells.join(" | ")
+            })
+            .collect()
+    };
+    let day = b.get("/admin/audit?from=2024-01-01&to=2024-01-01").await;
+    day.assert_ok()
+        .assert_contains("共 1 条")
+        .assert_contains("时间（北京时间）");
+    assert_eq!(
+        rows(&day),
+        vec!["2024-01-01 00:30:00 | boss | 修改用户 | chen | 角色：经办人 → 负责人；姓名已修改"]
+    );
+    let before = b.get("/admin/audit?to=2023-12-31").await;
+    assert_eq!(
+        rows(&before),
+        vec!["2023-12-31 11:00:00 | boss | 导入机关 | CSV | 2 created, 0 updated"]
+    );
+    // What gongkai did by itself at first start is named as such.
+    let bundled = b
+        .get("/admin/audit?action=calendar.import&user=(system)")
+        .await;
+    assert!(
+        rows(&bundled)[0]
+            .contains(" | （系统） | 导入工作日历 | holidays-cn.csv (bundled) | 新增："),
+        "{:?}",
+        rows(&bundled)
+    );
+    // The filter offers the actions by name.
+    let filter = b.get("/admin/audit").await;
+    let options = filter.texts("select[name=action] option");
+    assert!(options.contains(&"导入工作日历".to_string()), "{options:?}");
+    filter.assert_contains("<option value=\"calendar.import\">导入工作日历</option>");
+    // In English: names, details and punctuation of the language.
+    b.get("/lang/en").await;
+    let en = b.get("/admin/audit?from=2024-01-01").await;
+    en.assert_contains("When (China time)");
+    assert_eq!(
+        rows(&en)[..2],
+        [
+            "2024-01-02 00:30:00 | boss | Calendar imported | CSV | Added: 3; Replaced: 1",
+            "2024-01-01 00:30:00 | boss | User changed | chen | Role: Clerk → Supervisor; Name changed",
+        ]
+    );
+    let options = en.texts("select[name=action] option");
+    assert!(options.contains(&"Logged in".to_string()), "{options:?}");
 }
 
 async fn settings_and_topics(app: TestApp) {

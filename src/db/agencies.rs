@@ -53,6 +53,20 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Agency>> {
         .optional()
 }
 
+/// An agency's name, empty for none or an unknown id (for the audit log,
+/// where names read better than ids and keep what they were).
+pub fn name_of(conn: &mut DbConn, id: Option<i64>) -> QueryResult<String> {
+    let Some(id) = id else {
+        return Ok(String::new());
+    };
+    agencies::table
+        .find(id)
+        .select(agencies::name)
+        .first(conn)
+        .optional()
+        .map(Option::unwrap_or_default)
+}
+
 pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Agency>> {
     agencies::table
         .filter(agencies::code.eq(code))

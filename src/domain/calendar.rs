@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// How an official notice classifies a date that differs from the Monday-to-Friday rule.
@@ -156,6 +156,20 @@ impl Calendar {
     }
 }
 
+/// China Standard Time: UTC+8 all year, no daylight saving. Moments are
+/// stored in UTC; the offices read them, and mean their dates, in China time.
+const CHINA_OFFSET: TimeDelta = TimeDelta::hours(8);
+
+/// A stored (UTC) moment as the clock on an office wall shows it.
+pub fn china_time(utc: NaiveDateTime) -> NaiveDateTime {
+    utc + CHINA_OFFSET
+}
+
+/// The UTC moment a day begins in China (a date typed into a filter).
+pub fn china_day_start(day: NaiveDate) -> NaiveDateTime {
+    day.and_time(NaiveTime::MIN) - CHINA_OFFSET
+}
+
 fn next_day(day: NaiveDate) -> NaiveDate {
     day.checked_add_days(Days::new(1))
         .expect("date arithmetic stays far inside chrono's range")
@@ -171,6 +185,20 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn china_time_is_utc_plus_eight() {
+        let utc = d("2023-12-31").and_hms_opt(16, 30, 0).unwrap();
+        assert_eq!(
+            china_time(utc),
+            d("2024-01-01").and_hms_opt(0, 30, 0).unwrap()
+        );
+        // 1 January in China begins at 16:00 UTC on 31 December.
+        assert_eq!(
+            china_day_start(d("2024-01-01")),
+            d("2023-12-31").and_hms_opt(16, 0, 0).unwrap()
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Creating, editing, moving and importing agencies.
 
 use super::{Fail, optional, required};
-use crate::db::audit::{self, Actor};
+use crate::db::audit::{self, Action, Actor, Detail, Field};
 use crate::db::{self, DbConn, agencies::AgencyFields};
 use crate::domain::agency::{AgencyKind, Tree};
 use crate::files;
@@ -110,7 +110,13 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &AgencyInput) -> Result<i
     db::write_tx(conn, |conn| {
         let fields = validate(conn, input, None)?;
         let a = db::agencies::insert(conn, &fields)?;
-        audit::record(conn, actor, "agency.create", &a.code, &a.name)?;
+        audit::record(
+            conn,
+            actor,
+            Action::AgencyCreate,
+            &a.code,
+            &Detail::none().with(Field::Name, &a.name),
+        )?;
         Ok(a.id)
     })
 }
@@ -120,29 +126,22 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, input: &AgencyInput) ->
         let before = db::agencies::find(conn, id)?.ok_or(Fail::NotFound)?;
         let fields = validate(conn, input, Some(id))?;
         db::agencies::update(conn, id, &fields)?;
-        let mut changes = Vec::new();
+        let mut changes = Detail::none();
         if before.code != fields.code {
-            changes.push(format!("code {} -> {}", before.code, fields.code));
+            changes = changes.change(Field::Code, &before.code, &fields.code);
         }
         if before.name != fields.name {
-            changes.push(format!("name {} -> {}", before.name, fields.name));
+            changes = changes.change(Field::Name, &before.name, &fields.name);
         }
         if before.parent_id != fields.parent_id {
-            changes.push(format!(
-                "parent {:?} -> {:?}",
-                before.parent_id, fields.parent_id
-            ));
+            let from = db::agencies::name_of(conn, before.parent_id)?;
+            let to = db::agencies::name_of(conn, fields.parent_id)?;
+            changes = changes.change(Field::Parent, from, to);
         }
         if before.kind != fields.kind {
-            changes.push(format!("kind {} -> {}", before.kind, fields.kind));
+            changes = changes.change(Field::Kind, &before.kind, &fields.kind);
         }
-        audit::record(
-            conn,
-            actor,
-            "agency.update",
-            &fields.code,
-            &changes.join("; "),
-        )?;
+        audit::record(conn, actor, Action::AgencyUpdate, &fields.code, &changes)?;
         Ok(())
     })
 }
@@ -214,9 +213,11 @@ pub fn import(
         audit::record(
             conn,
             actor,
-            "agency.import",
+            Action::AgencyImport,
             file,
-            &format!("{} created, {} updated", summary.created, summary.updated),
+            &Detail::none()
+                .with(Field::Created, summary.created)
+                .with(Field::Updated, summary.updated),
         )?;
         Ok(summary)
     })

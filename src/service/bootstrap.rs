@@ -2,7 +2,7 @@
 //! calendar, and a first administrator with a one-time password.
 
 use super::Fail;
-use crate::db::audit::{self, Actor};
+use crate::db::audit::{self, Action, Actor, Detail, Field};
 use crate::db::{self, DbConn, users::NewUser};
 use crate::{auth, files};
 
@@ -47,7 +47,13 @@ pub fn ensure(conn: &mut DbConn) -> Result<Bootstrap, Fail> {
                     must_change_password: true,
                 },
             )?;
-            audit::record(conn, &Actor::system(), "user.create", FIRST_ADMIN, "admin")?;
+            audit::record(
+                conn,
+                &Actor::system(),
+                Action::UserCreate,
+                FIRST_ADMIN,
+                &Detail::none().with(Field::Role, "admin"),
+            )?;
             out.admin = Some((FIRST_ADMIN.to_string(), password.clone()));
             Ok(())
         })?;

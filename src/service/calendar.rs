@@ -1,7 +1,7 @@
 //! Loading and correcting the official calendar.
 
 use super::Fail;
-use crate::db::audit::{self, Actor};
+use crate::db::audit::{self, Action, Actor, Detail, Field};
 use crate::db::calendar::DayRow;
 use crate::db::{self, DbConn};
 use crate::files;
@@ -32,9 +32,11 @@ pub fn import(
         audit::record(
             conn,
             actor,
-            "calendar.import",
+            Action::CalendarImport,
             file,
-            &format!("{} added, {} replaced", s.added, s.replaced),
+            &Detail::none()
+                .with(Field::Added, s.added)
+                .with(Field::Replaced, s.replaced),
         )?;
         if let Some(first) = rows.iter().map(|r| r.day).min() {
             after_change(conn, first)?;
@@ -51,12 +53,14 @@ pub fn put_day(conn: &mut DbConn, actor: &Actor, row: &DayRow) -> Result<(), Fai
             conn,
             actor,
             if replaced {
-                "calendar.change"
+                Action::CalendarChange
             } else {
-                "calendar.add"
+                Action::CalendarAdd
             },
             &row.day.to_string(),
-            &format!("{} {}", row.kind.as_str(), row.festival),
+            &Detail::none()
+                .with(Field::DayKind, row.kind.as_str())
+                .with(Field::Festival, &row.festival),
         )?;
         after_change(conn, row.day)?;
         Ok(())
@@ -69,7 +73,13 @@ pub fn remove_day(conn: &mut DbConn, actor: &Actor, day: chrono::NaiveDate) -> R
         if db::calendar::remove(conn, day)? == 0 {
             return Err(Fail::NotFound);
         }
-        audit::record(conn, actor, "calendar.remove", &day.to_string(), "")?;
+        audit::record(
+            conn,
+            actor,
+            Action::CalendarRemove,
+            &day.to_string(),
+            &Detail::none(),
+        )?;
         after_change(conn, day)?;
         Ok(())
     })

@@ -2,7 +2,7 @@
 //! settings with the defaults the rules name, and the topic list.
 
 use super::Fail;
-use crate::db::audit::{self, Actor};
+use crate::db::audit::{self, Action, Actor, Detail, Field};
 use crate::db::schema::topics;
 use crate::db::{self, DbConn};
 use crate::domain::deadline::Settings;
@@ -88,12 +88,13 @@ pub fn save(
         audit::record(
             conn,
             actor,
-            "settings.rules",
+            Action::SettingsRules,
             "",
-            &format!(
-                "correction {} / consultation {} / notice {} / fee stops clock {fee}",
-                values[0], values[1], values[2]
-            ),
+            &Detail::none()
+                .with(Field::CorrectionPeriodDays, values[0])
+                .with(Field::ConsultationDays, values[1])
+                .with(Field::CorrectionNoticeDays, values[2])
+                .with(Field::FeeStopsClock, fee),
         )?;
         let calendar = db::calendar::load(conn)?;
         let settings = load(conn)?;
@@ -143,7 +144,7 @@ pub fn add_topic(conn: &mut DbConn, actor: &Actor, name: &str) -> Result<(), Fai
                 topics::active.eq(true),
             ))
             .execute(conn)?;
-        audit::record(conn, actor, "topic.add", &name, "")?;
+        audit::record(conn, actor, Action::TopicAdd, &name, &Detail::none())?;
         Ok(())
     })
 }
@@ -169,12 +170,12 @@ pub fn set_topic_active(
             conn,
             actor,
             if active {
-                "topic.activate"
+                Action::TopicActivate
             } else {
-                "topic.retire"
+                Action::TopicRetire
             },
             &name,
-            "",
+            &Detail::none(),
         )?;
         Ok(())
     })

@@ -3,7 +3,7 @@
 
 use super::{Fail, optional, required};
 use crate::auth::{self, PasswordProblem};
-use crate::db::audit::{self, Actor};
+use crate::db::audit::{self, Action, Actor, Detail, Field};
 use crate::db::{self, DbConn, users::NewUser};
 use crate::domain::scope::Role;
 
@@ -111,7 +111,13 @@ pub fn create(
                 Fail::Db(e)
             }
         })?;
-        audit::record(conn, actor, "user.create", &u.username, role.code())?;
+        audit::record(
+            conn,
+            actor,
+            Action::UserCreate,
+            &u.username,
+            &Detail::none().with(Field::Role, role.code()),
+        )?;
         Ok((u.id, generated.clone()))
     })
 }
@@ -129,26 +135,23 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, input: &UserInput) -> R
             return Err(Fail::field("role", "user-last-admin"));
         }
         db::users::update_profile(conn, id, &display_name, &email, role.code(), agency)?;
-        let mut changes = Vec::new();
+        let mut changes = Detail::none();
         if before.role != role.code() {
-            changes.push(format!("role {} -> {}", before.role, role.code()));
+            changes = changes.change(Field::Role, &before.role, role.code());
         }
         if before.agency_id != agency {
-            changes.push(format!("agency {:?} -> {:?}", before.agency_id, agency));
+            let from = db::agencies::name_of(conn, before.agency_id)?;
+            let to = db::agencies::name_of(conn, agency)?;
+            changes = changes.change(Field::Agency, from, to);
         }
+        // Which personal details changed, not their values.
         if before.display_name != display_name {
-            changes.push("display name".to_string());
+            changes = changes.changed(Field::DisplayName);
         }
         if before.email != email {
-            changes.push("e-mail".to_string());
+            changes = changes.changed(Field::Email);
         }
-        audit::record(
-            conn,
-            actor,
-            "user.update",
-            &before.username,
-            &changes.join("; "),
-        )?;
+        audit::record(conn, actor, Action::UserUpdate, &before.username, &changes)?;
         Ok(())
     })
 }
@@ -183,7 +186,13 @@ pub fn change_own_password(
             user_id: Some(id),
             username: user.username.clone(),
         };
-        audit::record(conn, &actor, "user.password_change", &user.username, "")?;
+        audit::record(
+            conn,
+            &actor,
+            Action::UserPasswordChange,
+            &user.username,
+            &Detail::none(),
+        )?;
         Ok(())
     })
 }
@@ -195,7 +204,13 @@ pub fn reset_password(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Strin
     db::write_tx(conn, |conn| {
         let user = db::users::find(conn, id)?.ok_or(Fail::NotFound)?;
         db::users::set_password(conn, id, &hash, true)?;
-        audit::record(conn, actor, "user.password_reset", &user.username, "")?;
+        audit::record(
+            conn,
+            actor,
+            Action::UserPasswordReset,
+            &user.username,
+            &Detail::none(),
+        )?;
         Ok(password)
     })
 }
@@ -213,11 +228,11 @@ pub fn set_active(conn: &mut DbConn, actor: &Actor, id: i64, active: bool) -> Re
         }
         db::users::set_active(conn, id, active)?;
         let action = if active {
-            "user.activate"
+            Action::UserActivate
         } else {
-            "user.deactivate"
+            Action::UserDeactivate
         };
-        audit::record(conn, actor, action, &user.username, "")?;
+        audit::record(conn, actor, action, &user.username, &Detail::none())?;
         Ok(())
     })
 }

@@ -7,7 +7,7 @@ use super::{AppState, CookiePolicy};
 use crate::auth;
 use crate::db::{
     self,
-    audit::{self, Actor},
+    audit::{self, Action, Actor, Detail},
 };
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -100,7 +100,7 @@ pub async fn login(
             .flatten()
             .max();
             if let Some(until) = locked_until {
-                audit::record(c, &actor, "login.locked", "", "")?;
+                audit::record(c, &actor, Action::LoginLocked, "", &Detail::none())?;
                 return Ok(Attempt::Locked((until - now).num_seconds().max(60)));
             }
             let user = db::users::find_by_username(c, &name)?;
@@ -115,11 +115,11 @@ pub async fn login(
                         user_id: Some(user.id),
                         username: name,
                     };
-                    audit::record(c, &actor, "login.success", "", "")?;
+                    audit::record(c, &actor, Action::LoginSuccess, "", &Detail::none())?;
                     Ok(Attempt::Success(user))
                 }
                 None => {
-                    audit::record(c, &actor, "login.failure", "", "")?;
+                    audit::record(c, &actor, Action::LoginFailure, "", &Detail::none())?;
                     Ok(Attempt::Failed)
                 }
             }
@@ -162,7 +162,15 @@ pub async fn logout(
 ) -> Result<HttpResponse, AppError> {
     if let Some(u) = user {
         state
-            .db(move |c| Ok(audit::record(c, &u.actor(), "logout", "", "")?))
+            .db(move |c| {
+                Ok(audit::record(
+                    c,
+                    &u.actor(),
+                    Action::Logout,
+                    "",
+                    &Detail::none(),
+                )?)
+            })
             .await?;
     }
     session::end(&state, &session).await?;

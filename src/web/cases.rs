@@ -674,7 +674,13 @@ pub async fn reveal_identity(
         .db(move |c| {
             let env = env(c, &u, today)?;
             let case = service::cases::load_in_scope(c, &env.staff, id)?;
-            db::audit::record(c, &u.actor(), "requester.reveal_id", &case.tracking_no, "")?;
+            db::audit::record(
+                c,
+                &u.actor(),
+                db::audit::Action::RequesterRevealId,
+                &case.tracking_no,
+                &db::audit::Detail::none(),
+            )?;
             Ok(())
         })
         .await?;

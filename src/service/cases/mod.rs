@@ -45,7 +45,7 @@ pub struct Clock<'a> {
 
 /// Today's date where the offices are (China Standard Time, UTC+8, no DST).
 pub fn today_in_china() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    crate::domain::calendar::china_time(chrono::Utc::now().naive_utc()).date()
 }
 
 pub const DELIVERY_FORMS: [&str; 4] = ["paper", "email", "pickup", "other"];

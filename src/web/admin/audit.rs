@@ -1,11 +1,15 @@
-//! The audit log, filterable by action, user and date, newest first.
+//! The audit log, filterable by action, user and date, newest first. Times
+//! and dates are China time; actions and details are shown in the reader's
+//! language (entries store codes).
 
 use crate::db::{
     self,
-    audit::{Entry, Filter},
+    audit::{Action, COMMAND_LINE, Detail, Entry, Field, Filter, SYSTEM},
 };
+use crate::domain::calendar::{china_day_start, china_time};
 use crate::domain::scope::Role;
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::web::AppState;
 use crate::web::page::{Ctx, html, page_count, page_number};
 use crate::web::session::CurrentUser;
@@ -44,13 +48,93 @@ impl AuditQuery {
     }
 }
 
+/// An entry as the page shows it.
+pub struct Row {
+    pub at: String,
+    pub username: String,
+    /// The stored code, kept as the label's tooltip.
+    pub code: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+/// An action's name; a code gongkai no longer records is shown as stored.
+fn action_label(tr: &Tr, code: &str) -> String {
+    match Action::parse(code) {
+        Some(a) => tr.code("audit-action", a.code()),
+        None => code.to_string(),
+    }
+}
+
+/// A recorded value in the reader's language: codes (roles, kinds, yes or
+/// no) through the catalogue, names and numbers as they are.
+fn value(tr: &Tr, field: Field, v: &str) -> String {
+    let prefix = match field {
+        _ if v.is_empty() => return tr.t("audit-empty"),
+        Field::Role => "role",
+        Field::Kind => "agency-kind",
+        Field::DayKind => "calendar-kind",
+        Field::FeeStopsClock => "audit-bool",
+        _ => return v.to_string(),
+    };
+    tr.code_or_raw(prefix, v)
+}
+
+/// The details of an entry; text written before details were structured
+/// is shown as written.
+fn detail_text(tr: &Tr, stored: &str) -> String {
+    let Some(Detail(items)) = Detail::decode(stored) else {
+        return stored.to_string();
+    };
+    let shown: Vec<String> = items
+        .iter()
+        .map(|(field, values)| {
+            let label = tr.code("audit-field", field.code());
+            match values.as_slice() {
+                [] => tr.ta("audit-changed", &[("label", &label)]),
+                [one] => tr.ta(
+                    "label-value",
+                    &[("label", &label), ("value", &value(tr, *field, one))],
+                ),
+                [from, to, ..] => tr.ta(
+                    "audit-change",
+                    &[
+                        ("label", &label),
+                        ("from", &value(tr, *field, from)),
+                        ("to", &value(tr, *field, to)),
+                    ],
+                ),
+            }
+        })
+        .collect();
+    tr.list(&shown)
+}
+
+fn row(tr: &Tr, e: Entry) -> Row {
+    let username = match e.username.as_str() {
+        SYSTEM => tr.t("audit-actor-system"),
+        COMMAND_LINE => tr.t("audit-actor-command-line"),
+        _ => e.username,
+    };
+    Row {
+        at: china_time(e.at).format("%Y-%m-%d %H:%M:%S").to_string(),
+        action: action_label(tr, &e.action),
+        detail: detail_text(tr, &e.detail),
+        code: e.action,
+        username,
+        target: e.target,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "admin/audit.html")]
 struct AuditPage {
     ctx: Ctx,
     q: AuditQuery,
-    actions: Vec<String>,
-    entries: Vec<Entry>,
+    /// (code, name) for the filter.
+    actions: Vec<(String, String)>,
+    rows: Vec<Row>,
     total: i64,
     page: i64,
     pages: i64,
@@ -79,12 +163,13 @@ pub async fn list(
     let filter = Filter {
         action: Some(q.action.trim().to_string()).filter(|s| !s.is_empty()),
         username: Some(q.user.trim().to_string()).filter(|s| !s.is_empty()),
-        from: from.ok().flatten().and_then(|d| d.and_hms_opt(0, 0, 0)),
+        // The dates typed are days in China.
+        from: from.ok().flatten().map(china_day_start),
         until: to
             .ok()
             .flatten()
             .and_then(|d| d.succ_opt())
-            .and_then(|d| d.and_hms_opt(0, 0, 0)),
+            .map(china_day_start),
     };
     let asked = page_number(&q.page);
     let (actions, (entries, total), page) = state
@@ -101,14 +186,54 @@ pub async fn list(
         })
         .await?;
     let pages = page_count(total, PAGE_SIZE);
+    let tr = ctx.tr;
+    let actions = actions
+        .into_iter()
+        .map(|code| {
+            let name = action_label(&tr, &code);
+            (code, name)
+        })
+        .collect();
+    let rows = entries.into_iter().map(|e| row(&tr, e)).collect();
     html(&AuditPage {
         ctx,
         q,
         actions,
-        entries,
+        rows,
         total,
         page,
         pages,
         bad_dates,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn details_read_in_the_reader_language() {
+        let d = Detail::none()
+            .change(Field::Role, "clerk", "admin")
+            .change(Field::Agency, "", "常州市人民政府")
+            .changed(Field::Email)
+            .with(Field::FeeStopsClock, "true")
+            .encode();
+        assert_eq!(
+            detail_text(&Tr::new(Lang::En), &d),
+            "Role: Clerk → Administrator; Agency: (none) → 常州市人民政府; E-mail changed; \
+             Fee period not counted: yes"
+        );
+        assert_eq!(
+            detail_text(&Tr::new(Lang::Zh), &d),
+            "角色：经办人 → 管理员；所属机关：（无） → 常州市人民政府；电子邮箱已修改；收费期间不计入期限：是"
+        );
+        // Free text from before is shown as it was written.
+        assert_eq!(
+            detail_text(&Tr::new(Lang::En), "3 added, 0 replaced"),
+            "3 added, 0 replaced"
+        );
+        assert_eq!(action_label(&Tr::new(Lang::En), "no.such"), "no.such");
+    }
 }
