@@ -3,6 +3,7 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use chrono::{Duration, NaiveDateTime};
 use rand::Rng;
 use std::sync::OnceLock;
 
@@ -95,6 +96,25 @@ pub const ACCOUNT_LIMIT: u32 = 5;
 pub const ADDRESS_LIMIT: u32 = 20;
 pub const WINDOW_MINUTES: i64 = 15;
 
+/// The throttle's key for an account (usernames ignore case).
+pub fn account_key(username: &str) -> String {
+    format!("u:{}", username.to_lowercase())
+}
+
+/// Until when an account is locked, given the attempts counted in its
+/// current window; None when it is not. The login counts an attempt before
+/// checking it and refuses it once the count passes `ACCOUNT_LIMIT`, so
+/// with `ACCOUNT_LIMIT` attempts counted the next one is already refused:
+/// the account is locked from then until its window ends.
+pub fn account_locked_until(
+    attempts: u32,
+    window_start: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Option<NaiveDateTime> {
+    let ends = window_start + Duration::minutes(WINDOW_MINUTES);
+    (attempts >= ACCOUNT_LIMIT && ends > now).then_some(ends)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +126,39 @@ mod tests {
         assert!(verify_password("correct horse battery", Some(&h)));
         assert!(!verify_password("wrong", Some(&h)));
         assert!(!verify_password("anything", None));
+    }
+
+    #[test]
+    fn an_account_is_locked_until_its_window_ends() {
+        let start = chrono::NaiveDate::from_ymd_opt(2024, 10, 8)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let ends = start + Duration::minutes(WINDOW_MINUTES);
+        let later = |m| start + Duration::minutes(m);
+        assert_eq!(
+            account_locked_until(ACCOUNT_LIMIT - 1, start, later(1)),
+            None
+        );
+        assert_eq!(
+            account_locked_until(ACCOUNT_LIMIT, start, later(1)),
+            Some(ends)
+        );
+        assert_eq!(
+            account_locked_until(ACCOUNT_LIMIT + 3, start, later(14)),
+            Some(ends)
+        );
+        // The window has ended: the next attempt starts a new one.
+        assert_eq!(account_locked_until(ACCOUNT_LIMIT + 3, start, ends), None);
+        // The same rule as the login's: refused when this attempt passes the limit.
+        for counted in 0..10 {
+            let refused = counted + 1 > ACCOUNT_LIMIT;
+            assert_eq!(
+                account_locked_until(counted, start, later(1)).is_some(),
+                refused
+            );
+        }
+        assert_eq!(account_key("Wang"), "u:wang");
     }
 
     #[test]

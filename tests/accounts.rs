@@ -9,6 +9,7 @@ both_backends!(
     login_renews_session_and_logout_ends_it,
     first_login_forces_a_password_change,
     wrong_password_then_lockout,
+    a_locked_account_shows_and_can_be_unlocked,
     forms_without_a_valid_token_are_refused,
     clerk_and_supervisor_cannot_use_admin_pages,
     deactivation_and_reset_end_sessions,
@@ -164,6 +165,70 @@ async fn wrong_password_then_lockout(app: TestApp) {
         db::audit::list(c, &f, 0, 100).unwrap().1
     });
     assert_eq!(failures, 6);
+}
+
+async fn a_locked_account_shows_and_can_be_unlocked(app: TestApp) {
+    app.agency("CZ", "常州市人民政府", "government", None);
+    let admin = app.signed_in("boss", "admin", None).await;
+    app.user("chen", "clerk", Some("CZ"));
+    let guesser = app.browser();
+    for _ in 0..gongkai::auth::ACCOUNT_LIMIT {
+        guesser
+            .login("Chen", "wrong guess")
+            .await
+            .assert_status(401);
+    }
+    // The next attempt is refused even with the right password...
+    let clerk = app.browser();
+    clerk.login("chen", PASSWORD).await.assert_status(429);
+    // ...and the users page says so, until when (China time), with a button.
+    let started = app.with_conn(|c| {
+        db::login_attempts::accounts(c)
+            .unwrap()
+            .into_iter()
+            .find(|(k, _, _)| k == "u:chen")
+            .unwrap()
+            .2
+    });
+    let until = gongkai::domain::calendar::china_time(
+        started + chrono::Duration::minutes(gongkai::auth::WINDOW_MINUTES),
+    )
+    .format("%Y-%m-%d %H:%M")
+    .to_string();
+    let users = admin.get("/admin/users").await;
+    users
+        .assert_ok()
+        .assert_contains(&format!("登录已锁定，至 {until}"))
+        .assert_contains("/unlock\"");
+    assert_eq!(users.texts("div.locked").len(), 1, "only chen is locked");
+    let chen = app.with_conn(|c| db::users::find_by_username(c, "chen").unwrap().unwrap().id);
+    admin
+        .submit("/admin/users", &format!("/admin/users/{chen}/unlock"), &[])
+        .await
+        .assert_redirect("/admin/users");
+    admin
+        .get("/admin/users")
+        .await
+        .assert_contains("已解除用户 chen 的登录锁定")
+        .assert_lacks("登录已锁定");
+    clerk.login("chen", PASSWORD).await.assert_redirect("/");
+    let unlocked = app.with_conn(|c| {
+        let f = db::audit::Filter {
+            action: Some("user.unlock".into()),
+            ..Default::default()
+        };
+        db::audit::list(c, &f, 0, 10).unwrap().0
+    });
+    assert_eq!(unlocked.len(), 1);
+    assert_eq!(
+        (unlocked[0].username.as_str(), unlocked[0].target.as_str()),
+        ("boss", "chen")
+    );
+    // Unlocking needs the form's token, like every post.
+    admin
+        .post_raw(&format!("/admin/users/{chen}/unlock"), &[])
+        .await
+        .assert_status(403);
 }
 
 async fn forms_without_a_valid_token_are_refused(app: TestApp) {

@@ -64,6 +64,18 @@ pub fn clear(conn: &mut DbConn, key: &str) -> QueryResult<usize> {
     diesel::delete(login_attempts::table.filter(login_attempts::key.eq(key))).execute(conn)
 }
 
+/// The counts of account keys (`u:...`): (key, attempts, window start).
+pub fn accounts(conn: &mut DbConn) -> QueryResult<Vec<(String, i32, NaiveDateTime)>> {
+    login_attempts::table
+        .filter(login_attempts::key.like("u:%"))
+        .select((
+            login_attempts::key,
+            login_attempts::attempts,
+            login_attempts::window_start,
+        ))
+        .load(conn)
+}
+
 /// Removes windows that ended long ago.
 pub fn purge(conn: &mut DbConn, window: Duration) -> QueryResult<usize> {
     diesel::delete(login_attempts::table.filter(login_attempts::window_start.lt(now() - window)))

@@ -236,3 +236,20 @@ pub fn set_active(conn: &mut DbConn, actor: &Actor, id: i64, active: bool) -> Re
         Ok(())
     })
 }
+
+/// An administrator lifts an account's login lock: the throttle forgets the
+/// account's count (an address's count is left alone).
+pub fn unlock(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(), Fail> {
+    db::write_tx(conn, |conn| {
+        let user = db::users::find(conn, id)?.ok_or(Fail::NotFound)?;
+        db::login_attempts::clear(conn, &auth::account_key(&user.username))?;
+        audit::record(
+            conn,
+            actor,
+            Action::UserUnlock,
+            &user.username,
+            &Detail::none(),
+        )?;
+        Ok(())
+    })
+}

@@ -75,7 +75,7 @@ pub async fn login(
     let attempt = state
         .db(move |c| {
             let window = Duration::minutes(auth::WINDOW_MINUTES);
-            let account_key = format!("u:{name}");
+            let account_key = auth::account_key(&name);
             let address_key = format!("a:{address}");
             let actor = Actor {
                 user_id: None,

@@ -161,6 +161,7 @@ route_table! {
     post "/admin/users/{id}" Admin => admin::users::update;
     post "/admin/users/{id}/reset" Admin => admin::users::reset_password;
     post "/admin/users/{id}/active" Admin => admin::users::set_active;
+    post "/admin/users/{id}/unlock" Admin => admin::users::unlock;
     get "/admin/calendar" Admin => admin::calendar::show;
     post "/admin/calendar/day" Admin => admin::calendar::set_day;
     post "/admin/calendar/import" Admin => admin::calendar::import;

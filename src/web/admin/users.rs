@@ -2,7 +2,9 @@
 //! reset a password, deactivate and reactivate. Accounts are never deleted.
 
 use super::agencies::tree_order;
+use crate::auth;
 use crate::db::{self, agencies::Agency, users::User};
+use crate::domain::calendar::china_time;
 use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::service::{self, Fail, users::UserInput};
@@ -17,6 +19,8 @@ use askama::Template;
 pub struct UserRow {
     pub user: User,
     pub agency: String,
+    /// When the account's login lock ends (China time), if it is locked.
+    pub locked_until: Option<String>,
 }
 
 #[derive(Template)]
@@ -32,18 +36,36 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
-    let (users, agencies) = state
-        .db(|c| Ok((db::users::all(c)?, db::agencies::all(c)?)))
+    let (users, agencies, attempts) = state
+        .db(|c| {
+            Ok((
+                db::users::all(c)?,
+                db::agencies::all(c)?,
+                db::login_attempts::accounts(c)?,
+            ))
+        })
         .await?;
+    let now = db::now();
     let rows = users
         .into_iter()
-        .map(|u| UserRow {
-            agency: agencies
+        .map(|u| {
+            let key = auth::account_key(&u.username);
+            let locked_until = attempts
                 .iter()
-                .find(|a| Some(a.id) == u.agency_id)
-                .map(|a| a.name.clone())
-                .unwrap_or_default(),
-            user: u,
+                .find(|(k, _, _)| *k == key)
+                .and_then(|(_, n, start)| {
+                    auth::account_locked_until(u32::try_from(*n).unwrap_or(0), *start, now)
+                })
+                .map(|t| china_time(t).format("%Y-%m-%d %H:%M").to_string());
+            UserRow {
+                agency: agencies
+                    .iter()
+                    .find(|a| Some(a.id) == u.agency_id)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default(),
+                user: u,
+                locked_until,
+            }
         })
         .collect();
     html(&ListPage { ctx, rows })
@@ -257,4 +279,27 @@ pub async fn set_active(
     };
     flash(&req, message);
     Ok(redirect(&format!("/admin/users/{id}")))
+}
+
+pub async fn unlock(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let id = path.into_inner();
+    let target = load(&state, id).await?;
+    let actor = user.actor();
+    state
+        .db(move |c| Ok(service::users::unlock(c, &actor, id)?))
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    flash(
+        &req,
+        ctx.tr
+            .ta("user-unlocked", &[("username", &target.username)]),
+    );
+    Ok(redirect("/admin/users"))
 }
