@@ -13,6 +13,7 @@ both_backends!(
     forms_without_a_valid_token_are_refused,
     clerk_and_supervisor_cannot_use_admin_pages,
     deactivation_and_reset_end_sessions,
+    reset_and_deactivation_are_confirmed_first,
     duplicate_username_and_bad_input_are_explained,
     language_switch_and_security_headers,
     health_check_answers_when_the_database_does,
@@ -317,9 +318,9 @@ async fn deactivation_and_reset_end_sessions(app: TestApp) {
     let page = format!("/admin/users/{clerk_id}");
     admin
         .submit(
-            &page,
+            &format!("/admin/users/{clerk_id}/deactivate"),
             &format!("/admin/users/{clerk_id}/active"),
-            &[("active", "false")],
+            &[("active", "false"), ("confirm", "yes")],
         )
         .await
         .assert_redirect(&page);
@@ -335,9 +336,8 @@ async fn deactivation_and_reset_end_sessions(app: TestApp) {
         .assert_redirect(&page);
     clerk.login("chen", PASSWORD).await.assert_redirect("/");
     // A reset shows a one-time password once and ends the user's sessions.
-    let r = admin
-        .submit(&page, &format!("/admin/users/{clerk_id}/reset"), &[])
-        .await;
+    let reset = format!("/admin/users/{clerk_id}/reset");
+    let r = admin.submit(&reset, &reset, &[("confirm", "yes")]).await;
     r.assert_ok();
     let password = r.texts("code.secret").pop().unwrap();
     assert_eq!(password.len(), 16);
@@ -351,9 +351,9 @@ async fn deactivation_and_reset_end_sessions(app: TestApp) {
     let mine = format!("/admin/users/{me}");
     admin
         .submit(
-            &mine,
+            &format!("/admin/users/{me}/deactivate"),
             &format!("/admin/users/{me}/active"),
-            &[("active", "false")],
+            &[("active", "false"), ("confirm", "yes")],
         )
         .await;
     admin
@@ -361,6 +361,85 @@ async fn deactivation_and_reset_end_sessions(app: TestApp) {
         .await
         .assert_ok()
         .assert_contains("不能停用自己的账户");
+}
+
+async fn reset_and_deactivation_are_confirmed_first(app: TestApp) {
+    app.agency("CZ", "常州市人民政府", "government", None);
+    let admin = app.signed_in("boss", "admin", None).await;
+    let chen = app.user("chen", "clerk", Some("CZ"));
+    let clerk = app.browser();
+    clerk.login("chen", PASSWORD).await.assert_redirect("/");
+    let page = format!("/admin/users/{chen}");
+    let (reset, deactivate) = (format!("{page}/reset"), format!("{page}/deactivate"));
+    // The account page links to the confirmation pages; it posts neither.
+    admin
+        .get(&page)
+        .await
+        .assert_ok()
+        .assert_contains(&format!("href=\"{reset}\""))
+        .assert_contains(&format!("href=\"{deactivate}\""))
+        .assert_lacks(&format!("action=\"{reset}\""));
+    // Each confirmation page names the account and says what will happen.
+    admin
+        .get(&reset)
+        .await
+        .assert_ok()
+        .assert_contains("重置 chen 的密码？")
+        .assert_contains("当前密码立即失效")
+        .assert_contains(&format!("action=\"{reset}\""))
+        .assert_contains("name=\"confirm\" value=\"yes\"");
+    admin
+        .get(&deactivate)
+        .await
+        .assert_ok()
+        .assert_contains("停用 chen？")
+        .assert_contains("将不能再登录")
+        .assert_contains(&format!("action=\"{page}/active\""));
+    // Posted without the confirmation (a forged or old form): refused with
+    // a message, the confirmation offered again, nothing done.
+    admin
+        .submit(&page, &reset, &[])
+        .await
+        .assert_status(400)
+        .assert_contains("尚未确认，未做任何更改")
+        .assert_contains("name=\"confirm\" value=\"yes\"");
+    admin
+        .submit(&page, &format!("{page}/active"), &[("active", "false")])
+        .await
+        .assert_status(400)
+        .assert_contains("尚未确认，未做任何更改")
+        .assert_contains("停用 chen？");
+    let after = app.with_conn(|c| db::users::find(c, chen).unwrap().unwrap());
+    assert!(after.active && !after.must_change_password);
+    clerk.get("/cases/mine").await.assert_ok();
+    // In English too.
+    admin.get("/lang/en").await;
+    admin
+        .get(&reset)
+        .await
+        .assert_contains("Reset the password of chen?")
+        .assert_contains("stops working at once");
+    admin
+        .submit(&page, &reset, &[("confirm", "no")])
+        .await
+        .assert_status(400)
+        .assert_contains("Not confirmed, so nothing was changed");
+    // Confirmed, it happens.
+    admin
+        .submit(
+            &deactivate,
+            &format!("{page}/active"),
+            &[("active", "false"), ("confirm", "yes")],
+        )
+        .await
+        .assert_redirect(&page);
+    clerk.get("/cases/mine").await.assert_redirect("/login");
+    // Reactivating asks nothing.
+    admin
+        .submit(&page, &format!("{page}/active"), &[("active", "true")])
+        .await
+        .assert_redirect(&page);
+    assert!(app.with_conn(|c| db::users::find(c, chen).unwrap().unwrap().active));
 }
 
 async fn duplicate_username_and_bad_input_are_explained(app: TestApp) {

@@ -131,6 +131,13 @@ user-activate = Reactivate
 user-created = User created
 user-password-reset = Password reset
 user-one-time-password = One-time password
+user-reset-confirm-title = Reset the password of { $username }?
+user-reset-confirm-body = A one-time password will be generated and shown only once. The current password of { $name } ({ $username }) stops working at once, all their sessions end, and they must choose a new password at their next login.
+user-reset-confirm = Reset the password
+user-deactivate-confirm-title = Deactivate { $username }?
+user-deactivate-confirm-body = { $name } ({ $username }) will no longer be able to log in, and all their sessions end at once. The account is not deleted: the case history keeps their name, and it can be reactivated later.
+user-deactivate-confirm = Deactivate the account
+confirm-missing = Not confirmed, so nothing was changed. Confirm below to go ahead.
 user-one-time-password-hint = This password is shown only once. Hand it over in person or by a safe channel; it must be changed at first login.
 
 calendar-loaded-years = Years loaded

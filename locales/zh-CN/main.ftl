@@ -131,6 +131,13 @@ user-activate = 重新启用
 user-created = 用户已创建
 user-password-reset = 密码已重置
 user-one-time-password = 一次性密码
+user-reset-confirm-title = 重置 { $username } 的密码？
+user-reset-confirm-body = 将生成一个一次性密码，只显示一次。{ $name }（{ $username }）的当前密码立即失效，其所有登录会话随即结束，下次登录时必须修改密码。
+user-reset-confirm = 确认重置密码
+user-deactivate-confirm-title = 停用 { $username }？
+user-deactivate-confirm-body = { $name }（{ $username }）将不能再登录，其所有登录会话立即结束。账户不会被删除：办理记录中仍保留其姓名，以后可以重新启用。
+user-deactivate-confirm = 确认停用
+confirm-missing = 尚未确认，未做任何更改。请在下方确认后再提交。
 user-one-time-password-hint = 此密码只显示这一次。请当面或通过安全渠道交给用户；用户首次登录时必须修改。
 
 calendar-loaded-years = 已载入的年份

@@ -83,11 +83,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
     }
 }
 
-/// A form with nothing but its token (logout, reset a password).
+/// A form with nothing but its token (logout, lifting a login lock).
 #[derive(serde::Deserialize)]
 pub struct NoFields {}
 
-/// A switch between active and inactive (accounts, topics).
+/// A switch between active and inactive (topics).
 #[derive(serde::Deserialize)]
 pub struct ActiveForm {
     pub active: String,

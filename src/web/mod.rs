@@ -159,7 +159,9 @@ route_table! {
     post "/admin/users/new" Admin => admin::users::create;
     get "/admin/users/{id}" Admin => admin::users::edit_form;
     post "/admin/users/{id}" Admin => admin::users::update;
+    get "/admin/users/{id}/reset" Admin => admin::users::confirm_reset;
     post "/admin/users/{id}/reset" Admin => admin::users::reset_password;
+    get "/admin/users/{id}/deactivate" Admin => admin::users::confirm_deactivate;
     post "/admin/users/{id}/active" Admin => admin::users::set_active;
     post "/admin/users/{id}/unlock" Admin => admin::users::unlock;
     get "/admin/calendar" Admin => admin::calendar::show;

@@ -1,5 +1,6 @@
 //! Accounts: list, create (with a one-time password), edit role and agency,
-//! reset a password, deactivate and reactivate. Accounts are never deleted.
+//! reset a password and deactivate (each confirmed on a page of its own
+//! first), reactivate, lift a login lock. Accounts are never deleted.
 
 use super::agencies::tree_order;
 use crate::auth;
@@ -9,7 +10,7 @@ use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::service::{self, Fail, users::UserInput};
 use crate::web::AppState;
-use crate::web::csrf::{ActiveForm, CsrfForm, NoFields};
+use crate::web::csrf::{CsrfForm, NoFields};
 use crate::web::page::{Ctx, FieldErrors, flash, html, html_status, redirect};
 use crate::web::session::CurrentUser;
 use actix_web::http::StatusCode;
@@ -227,16 +228,120 @@ pub async fn update(
     }
 }
 
+/// What a confirmation page asks about.
+#[derive(Clone, Copy)]
+enum Ask {
+    Reset,
+    Deactivate,
+}
+
+/// The value of the `confirm` field a confirmation page's form sends.
+const CONFIRMED: &str = "yes";
+
+/// The page that names the account and says what will happen, whose form
+/// does it. Pages work without JavaScript, so confirming is a page, not a
+/// dialog.
+#[derive(Template)]
+#[template(path = "admin/user_confirm.html")]
+struct ConfirmPage {
+    ctx: Ctx,
+    id: i64,
+    title: String,
+    body: String,
+    /// Where the form posts, and its button.
+    action: String,
+    button: String,
+    deactivate: bool,
+    /// The action was posted without the confirmation: say nothing was done.
+    refused: bool,
+}
+
+fn confirm_page(
+    ctx: Ctx,
+    target: &User,
+    ask: Ask,
+    refused: bool,
+) -> Result<HttpResponse, AppError> {
+    let who: [(&'static str, &str); 2] = [
+        ("username", &target.username),
+        ("name", &target.display_name),
+    ];
+    let id = target.id;
+    let (title, body, action, button) = match ask {
+        Ask::Reset => (
+            ctx.tr.ta("user-reset-confirm-title", &who),
+            ctx.tr.ta("user-reset-confirm-body", &who),
+            format!("/admin/users/{id}/reset"),
+            ctx.tr.t("user-reset-confirm"),
+        ),
+        Ask::Deactivate => (
+            ctx.tr.ta("user-deactivate-confirm-title", &who),
+            ctx.tr.ta("user-deactivate-confirm-body", &who),
+            format!("/admin/users/{id}/active"),
+            ctx.tr.t("user-deactivate-confirm"),
+        ),
+    };
+    let status = if refused {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    html_status(
+        status,
+        &ConfirmPage {
+            ctx,
+            id,
+            title,
+            body,
+            action,
+            button,
+            deactivate: matches!(ask, Ask::Deactivate),
+            refused,
+        },
+    )
+}
+
+pub async fn confirm_reset(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let target = load(&state, path.into_inner()).await?;
+    confirm_page(ctx, &target, Ask::Reset, false)
+}
+
+pub async fn confirm_deactivate(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let target = load(&state, path.into_inner()).await?;
+    confirm_page(ctx, &target, Ask::Deactivate, false)
+}
+
+#[derive(serde::Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    confirm: String,
+}
+
 pub async fn reset_password(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    _form: CsrfForm<NoFields>,
+    CsrfForm(form): CsrfForm<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
     let id = path.into_inner();
     let target = load(&state, id).await?;
+    if form.confirm != CONFIRMED {
+        return confirm_page(Ctx::from_req(&req), &target, Ask::Reset, true);
+    }
     let actor = user.actor();
     let password = state
         .db(move |c| Ok(service::users::reset_password(c, &actor, id)?))
@@ -249,17 +354,29 @@ pub async fn reset_password(
     })
 }
 
+/// Reactivating is harmless and happens at once; deactivating must carry
+/// the confirmation of its page.
+#[derive(serde::Deserialize)]
+pub struct SetActiveForm {
+    active: String,
+    #[serde(default)]
+    confirm: String,
+}
+
 pub async fn set_active(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<ActiveForm>,
+    CsrfForm(form): CsrfForm<SetActiveForm>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
     let id = path.into_inner();
     let target = load(&state, id).await?;
-    let active = form.active();
+    let active = form.active == "true";
+    if !active && form.confirm != CONFIRMED {
+        return confirm_page(Ctx::from_req(&req), &target, Ask::Deactivate, true);
+    }
     let actor = user.actor();
     let result = state
         .db(move |c| Fail::for_form(service::users::set_active(c, &actor, id, active)))
