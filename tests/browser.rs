@@ -622,8 +622,8 @@ async fn clerk_intake_to_answer_letter(app: TestApp) {
     b.login("wang", PASSWORD, "/cases/mine").await;
     fill_intake(&b).await;
     // The preview works out the dates without saving anything.
-    b.press("计算受理日期和期限").await;
-    b.expect_text("受理日期：2024-09-27").await;
+    b.press("计算收到申请日期和答复期限").await;
+    b.expect_text("收到申请日期：2024-09-27").await;
     b.expect_text("答复期限：2024-10-30").await;
     b.expect_text("2024-10-01 至 2024-10-07 为法定节假日").await;
     assert_eq!(

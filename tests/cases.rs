@@ -73,7 +73,9 @@ async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
     // Preview: the receipt date, the deadline and how it was worked out, nothing saved.
     let p = intake(&b, &app, &[("preview", "1")]).await;
     p.assert_ok()
-        .assert_contains("受理日期：2024-09-27")
+        .assert_contains("收到申请日期：2024-09-27")
+        // Receiving is not accepting (受理): the interface never says so.
+        .assert_lacks("受理")
         .assert_contains("答复期限：2024-10-30")
         .assert_contains("2024-10-01 至 2024-10-07 为法定节假日")
         .assert_contains("2024-10-12 为调休上班日");
@@ -93,6 +95,7 @@ async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
         .assert_contains("申请已登记")
         .assert_contains("110***********002X")
         .assert_lacks("11010519491231002X")
+        .assert_lacks("受理")
         .assert_contains("剩余 20 个工作日");
     let c = stored(&app, id);
     assert_eq!(c.due_on, Some(date("2024-10-30")));
@@ -381,7 +384,7 @@ async fn correction_journey_with_letters(app: TestApp) {
     // The timeline shows every step, who did it.
     let page = wang.get(&format!("/cases/{id}")).await;
     for step in [
-        "登记受理",
+        "收到申请并登记",
         "告知补正",
         "收到补正",
         "作出答复",
