@@ -86,6 +86,11 @@ impl Tr {
         self.ta(key, &[(name, &value.to_string())])
     }
 
+    /// The limit stated beside a text field, e.g. "最多 100 字".
+    pub fn max_chars(&self, max: impl std::fmt::Display) -> String {
+        self.ta1("field-max-chars", "max", max)
+    }
+
     /// A message keyed by a prefix and a code, e.g. `code("role", "clerk")`.
     pub fn code(&self, prefix: &str, code: &str) -> String {
         self.t(&code_key(prefix, code))
@@ -186,6 +191,12 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn limits_are_stated_in_the_language() {
+        assert_eq!(Tr::new(Lang::En).max_chars(100), "at most 100 characters");
+        assert_eq!(Tr::new(Lang::Zh).max_chars(100), "最多 100 字");
     }
 
     #[test]

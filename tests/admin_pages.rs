@@ -12,6 +12,7 @@ both_backends!(
     audit_log_is_filterable,
     audit_log_reads_in_china_time_and_in_words,
     settings_and_topics,
+    text_limits_are_stated_beside_the_fields,
 );
 
 fn id_of(app: &TestApp, code: &str) -> i64 {
@@ -489,4 +490,123 @@ async fn settings_and_topics(app: TestApp) {
     .await
     .assert_redirect("/admin/settings");
     clerk.get("/cases/new").await.assert_lacks("交通运输");
+}
+
+/// Every text field of a posted form carries `maxlength` and states the
+/// same limit beside it, in the reader's language.
+fn limits_on(page: &common::Page, stated: impl Fn(usize) -> String) -> Vec<(String, usize)> {
+    let doc = scraper::Html::parse_document(&page.body);
+    let fields =
+        scraper::Selector::parse("form[method=post] input, form[method=post] textarea").unwrap();
+    let mut found = Vec::new();
+    for field in doc.select(&fields) {
+        let e = field.value();
+        let Some(name) = e.attr("name") else { continue };
+        let texty = match (e.name(), e.attr("type")) {
+            ("textarea", _) => name != "csv", // a CSV's limit is its size, stated in bytes
+            (_, None | Some("text" | "email" | "tel")) => e.attr("inputmode") != Some("numeric"),
+            _ => false,
+        };
+        if !texty {
+            continue;
+        }
+        let max: usize = e
+            .attr("maxlength")
+            .unwrap_or_else(|| panic!("{name} has no maxlength"))
+            .parse()
+            .unwrap();
+        let beside = scraper::ElementRef::wrap(field.parent().unwrap())
+            .unwrap()
+            .text()
+            .collect::<String>();
+        assert!(
+            beside.contains(&stated(max)),
+            "{name}: the limit {max} is not stated beside it: {beside}"
+        );
+        found.push((name.to_string(), max));
+    }
+    found
+}
+
+async fn text_limits_are_stated_beside_the_fields(app: TestApp) {
+    use gongkai::{files, service};
+    app.agency("CZ", "常州市人民政府", "government", None);
+    let cz = id_of(&app, "CZ");
+    let admin = app.signed_in("boss", "admin", None).await;
+    let clerk = app.signed_in("wang", "clerk", Some("CZ")).await;
+    let me = app.with_conn(|c| db::users::find_by_username(c, "wang").unwrap().unwrap().id);
+    let pages = [
+        (&admin, "/admin/agencies/new".to_string()),
+        (&admin, format!("/admin/agencies/{cz}")),
+        (&admin, "/admin/users/new".to_string()),
+        (&admin, format!("/admin/users/{me}")),
+        (&admin, "/admin/settings".to_string()),
+        (&admin, "/admin/calendar".to_string()),
+        (&clerk, "/cases/new".to_string()),
+    ];
+    let mut all = Vec::new();
+    for (lang, stated) in [
+        ("zh", (|n| format!("最多 {n} 字")) as fn(usize) -> String),
+        ("en", |n| format!("at most {n} characters")),
+    ] {
+        for b in [&admin, &clerk] {
+            b.get(&format!("/lang/{lang}")).await;
+        }
+        for (b, path) in &pages {
+            let page = b.get(path).await;
+            page.assert_ok();
+            let found = limits_on(&page, stated);
+            assert!(!found.is_empty(), "{path}: no text fields found");
+            all.extend(found);
+        }
+    }
+    // The limits are the ones the services check.
+    for (name, max) in [
+        ("name", files::agencies::MAX_NAME_LEN),
+        ("doc_pattern", service::agencies::MAX_DOC_PATTERN),
+        ("username", service::users::MAX_USERNAME),
+        ("festival", files::calendar::MAX_FESTIVAL_LEN),
+        ("subject", service::cases::MAX_SUBJECT),
+        ("how_provided", service::cases::MAX_TEXT),
+        ("r_name", service::cases::MAX_REQUESTER_NAME),
+    ] {
+        assert!(
+            all.contains(&(name.to_string(), max)),
+            "{name} {max}: {all:?}"
+        );
+    }
+    // Beyond the limit the server refuses, with a message (a browser
+    // without maxlength, or a forged form); nothing is cut short silently.
+    admin.get("/lang/zh").await;
+    let long = "节".repeat(files::calendar::MAX_FESTIVAL_LEN + 1);
+    admin
+        .submit(
+            "/admin/calendar",
+            "/admin/calendar/day",
+            &[
+                ("date", "2024-10-08"),
+                ("kind", "holiday"),
+                ("festival", &long),
+            ],
+        )
+        .await
+        .assert_status(400)
+        .assert_contains("内容过长");
+    let long = "长".repeat(service::rules::MAX_TOPIC + 1);
+    admin
+        .submit(
+            "/admin/settings",
+            "/admin/settings/topics",
+            &[("name", &long)],
+        )
+        .await
+        .assert_status(400)
+        .assert_contains("内容过长");
+    assert_eq!(
+        app.with_conn(|c| db::calendar::year(c, 2024).unwrap())
+            .iter()
+            .filter(|d| d.day.to_string() == "2024-10-08")
+            .count(),
+        0
+    );
 }

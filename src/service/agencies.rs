@@ -32,6 +32,14 @@ pub struct AgencyInput {
     pub doc_pattern: String,
 }
 
+/// Lengths of an agency's fields in characters, besides those the CSV
+/// shares (`files::agencies`); the form states them beside the fields.
+pub const MAX_ADDRESS: usize = 200;
+pub const MAX_PHONE: usize = 50;
+pub const MAX_REVIEW_BODY: usize = 100;
+pub const MAX_DOC_PREFIX: usize = 30;
+pub const MAX_DOC_PATTERN: usize = 100;
+
 pub const DEFAULT_DOC_PATTERN: &str = "{prefix}{type}〔{year}〕{serial}号";
 
 pub fn tree(conn: &mut DbConn) -> diesel::QueryResult<Tree<i64>> {
@@ -80,7 +88,7 @@ fn validate(
             Some(id)
         }
     };
-    let pattern = optional(&input.doc_pattern, "doc_pattern", 100)?;
+    let pattern = optional(&input.doc_pattern, "doc_pattern", MAX_DOC_PATTERN)?;
     if !pattern.is_empty() && !pattern.contains("{serial}") {
         return Err(Fail::field("doc_pattern", "agency-pattern-needs-serial"));
     }
@@ -94,10 +102,10 @@ fn validate(
         name,
         kind: kind.code().to_string(),
         parent_id,
-        address: optional(&input.address, "address", 200)?,
-        phone: optional(&input.phone, "phone", 50)?,
-        review_body: optional(&input.review_body, "review_body", 100)?,
-        doc_prefix: optional(&input.doc_prefix, "doc_prefix", 30)?,
+        address: optional(&input.address, "address", MAX_ADDRESS)?,
+        phone: optional(&input.phone, "phone", MAX_PHONE)?,
+        review_body: optional(&input.review_body, "review_body", MAX_REVIEW_BODY)?,
+        doc_prefix: optional(&input.doc_prefix, "doc_prefix", MAX_DOC_PREFIX)?,
         doc_pattern: if pattern.is_empty() {
             DEFAULT_DOC_PATTERN.to_string()
         } else {

@@ -123,8 +123,11 @@ pub fn topics(conn: &mut DbConn) -> Result<Vec<Topic>, Fail> {
         .load(conn)?)
 }
 
+/// The longest topic name, in characters.
+pub const MAX_TOPIC: usize = 20;
+
 pub fn add_topic(conn: &mut DbConn, actor: &Actor, name: &str) -> Result<(), Fail> {
-    let name = super::required(name, "name", 20)?;
+    let name = super::required(name, "name", MAX_TOPIC)?;
     db::write_tx(conn, |conn| {
         let exists: i64 = topics::table
             .filter(topics::name.eq(&name))

@@ -21,9 +21,16 @@ pub struct UserInput {
     pub agency_id: String,
 }
 
+/// Lengths of an account's fields in characters; the form states the
+/// maxima beside the fields and enforces them (`maxlength`).
+pub const MIN_USERNAME: usize = 2;
+pub const MAX_USERNAME: usize = 32;
+pub const MAX_DISPLAY_NAME: usize = 50;
+pub const MAX_EMAIL: usize = 100;
+
 pub fn valid_username(u: &str) -> bool {
     let n = u.chars().count();
-    (2..=32).contains(&n)
+    (MIN_USERNAME..=MAX_USERNAME).contains(&n)
         && u.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
@@ -67,15 +74,15 @@ pub fn create(
     input: &UserInput,
     password: Option<&str>,
 ) -> Result<(i64, Option<String>), Fail> {
-    let username = required(&input.username, "username", 32)?.to_lowercase();
+    let username = required(&input.username, "username", MAX_USERNAME)?.to_lowercase();
     if !valid_username(&username) {
         return Err(Fail::field("username", "user-username-invalid"));
     }
-    let display_name = match optional(&input.display_name, "display_name", 50)? {
+    let display_name = match optional(&input.display_name, "display_name", MAX_DISPLAY_NAME)? {
         d if d.is_empty() => username.clone(),
         d => d,
     };
-    let email = optional(&input.email, "email", 100)?;
+    let email = optional(&input.email, "email", MAX_EMAIL)?;
     if !email.is_empty() && !email.contains('@') {
         return Err(Fail::field("email", "field-invalid-email"));
     }
@@ -125,8 +132,8 @@ pub fn create(
 pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, input: &UserInput) -> Result<(), Fail> {
     db::write_tx(conn, |conn| {
         let before = db::users::find(conn, id)?.ok_or(Fail::NotFound)?;
-        let display_name = required(&input.display_name, "display_name", 50)?;
-        let email = optional(&input.email, "email", 100)?;
+        let display_name = required(&input.display_name, "display_name", MAX_DISPLAY_NAME)?;
+        let email = optional(&input.email, "email", MAX_EMAIL)?;
         if !email.is_empty() && !email.contains('@') {
             return Err(Fail::field("email", "field-invalid-email"));
         }

@@ -1,7 +1,10 @@
 //! Intake: the form, its checks, the legal receipt date, and recording a new
 //! application once, however often the form is sent.
 
-use super::{Clock, Errors, Staff, append, assignee, date, done, refresh, text};
+use super::{
+    CREDIT_CODE_LEN, Clock, Errors, MAX_ID_NUMBER, MAX_REQUESTER_ADDRESS, MAX_REQUESTER_EMAIL,
+    MAX_REQUESTER_NAME, MAX_REQUESTER_PHONE, Staff, append, assignee, date, done, refresh, text,
+};
 use crate::db::cases::{self as q, NewCase, Requester, RequesterFields};
 use crate::db::{self, DbConn};
 use crate::domain::case::{self, Decision, Event};
@@ -79,8 +82,9 @@ fn requester_fields(errors: &mut Errors, i: &IntakeInput) -> RequesterFields {
             RequesterType::NaturalPerson
         }
     };
-    let name = text(errors, "r_name", &i.r_name, 100, true);
-    let id_number = text(errors, "r_id_number", &i.r_id_number, 40, false).to_uppercase();
+    let name = text(errors, "r_name", &i.r_name, MAX_REQUESTER_NAME, true);
+    let id_number =
+        text(errors, "r_id_number", &i.r_id_number, MAX_ID_NUMBER, false).to_uppercase();
     let id_type = i.r_id_type.trim().to_string();
     if !id_type.is_empty() && !ID_TYPES.contains(&id_type.as_str()) {
         errors.push(("r_id_type", "field-invalid-choice"));
@@ -88,16 +92,29 @@ fn requester_fields(errors: &mut Errors, i: &IntakeInput) -> RequesterFields {
     if id_type == "resident_id" && !id_number.is_empty() && !case::valid_resident_id(&id_number) {
         errors.push(("r_id_number", "requester-id-invalid"));
     }
-    let credit_code = text(errors, "r_credit_code", &i.r_credit_code, 18, false).to_uppercase();
-    if !credit_code.is_empty() && credit_code.len() != 18 {
+    let credit_code = text(
+        errors,
+        "r_credit_code",
+        &i.r_credit_code,
+        CREDIT_CODE_LEN,
+        false,
+    )
+    .to_uppercase();
+    if !credit_code.is_empty() && credit_code.len() != CREDIT_CODE_LEN {
         errors.push(("r_credit_code", "requester-credit-code-invalid"));
     }
-    let phone = text(errors, "r_phone", &i.r_phone, 40, false);
-    let email = text(errors, "r_email", &i.r_email, 100, false);
+    let phone = text(errors, "r_phone", &i.r_phone, MAX_REQUESTER_PHONE, false);
+    let email = text(errors, "r_email", &i.r_email, MAX_REQUESTER_EMAIL, false);
     if !email.is_empty() && !email.contains('@') {
         errors.push(("r_email", "field-invalid-email"));
     }
-    let address = text(errors, "r_address", &i.r_address, 200, false);
+    let address = text(
+        errors,
+        "r_address",
+        &i.r_address,
+        MAX_REQUESTER_ADDRESS,
+        false,
+    );
     // The law asks for contact details: at least one way to reach the applicant.
     if phone.is_empty() && email.is_empty() && address.is_empty() {
         errors.push(("r_phone", "requester-contact-required"));

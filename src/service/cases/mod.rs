@@ -50,8 +50,17 @@ pub fn today_in_china() -> NaiveDate {
 
 pub const DELIVERY_FORMS: [&str; 4] = ["paper", "email", "pickup", "other"];
 pub const ID_TYPES: [&str; 4] = ["resident_id", "passport", "hk_macao_tw", "other"];
+/// Lengths of free text in characters; the forms state them beside the
+/// fields and enforce them (`maxlength`).
 pub const MAX_SUBJECT: usize = 2000;
 pub const MAX_TEXT: usize = 4000;
+pub const MAX_REQUESTER_NAME: usize = 100;
+pub const MAX_ID_NUMBER: usize = 40;
+/// A unified social credit code has exactly this many characters.
+pub const CREDIT_CODE_LEN: usize = 18;
+pub const MAX_REQUESTER_PHONE: usize = 40;
+pub const MAX_REQUESTER_EMAIL: usize = 100;
+pub const MAX_REQUESTER_ADDRESS: usize = 200;
 
 pub(crate) type Errors = Vec<(&'static str, &'static str)>;
 

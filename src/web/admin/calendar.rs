@@ -5,6 +5,7 @@ use crate::db::{self, calendar::DayRow};
 use crate::domain::calendar::DayKind;
 use crate::domain::scope::Role;
 use crate::error::AppError;
+use crate::files::calendar::{MAX_FESTIVAL_LEN, MAX_NOTICE_LEN};
 use crate::service::{self, Fail};
 use crate::web::AppState;
 use crate::web::csrf::{CsrfForm, CsvForm};
@@ -184,22 +185,28 @@ pub async fn set_day(
         let errors = FieldErrors::one("kind", ctx.tr.t("calendar-workday-weekday"));
         return page(ctx, &state, day.year(), form, errors, String::new(), None).await;
     }
+    // Too long is refused with a message, as the CSV refuses it, rather
+    // than cut short without a word.
+    let texts = service::optional(&form.festival, "festival", MAX_FESTIVAL_LEN).and_then(|f| {
+        Ok((
+            f,
+            service::optional(&form.notice, "notice", MAX_NOTICE_LEN)?,
+        ))
+    });
+    let (festival, notice) = match texts {
+        Ok(t) => t,
+        Err(Fail::Field { field, key }) => {
+            let errors = FieldErrors::one(field, ctx.tr.t(key));
+            return page(ctx, &state, day.year(), form, errors, String::new(), None).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     let actor = user.actor();
     let row = kind.map(|kind| DayRow {
         day,
         kind,
-        festival: form
-            .festival
-            .trim()
-            .chars()
-            .take(crate::files::calendar::MAX_FESTIVAL_LEN)
-            .collect(),
-        notice: form
-            .notice
-            .trim()
-            .chars()
-            .take(crate::files::calendar::MAX_NOTICE_LEN)
-            .collect(),
+        festival,
+        notice,
     });
     state
         .db(move |c| {
