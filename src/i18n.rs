@@ -81,6 +81,15 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// "Label: value", with the separator of the language (Chinese writes a
+    /// full-width colon, English a colon and a space).
+    pub fn labelled(&self, key: &str, value: impl std::fmt::Display) -> String {
+        self.ta(
+            "label-value",
+            &[("label", &self.t(key)), ("value", &value.to_string())],
+        )
+    }
+
     /// A message with one argument, handy in templates.
     pub fn ta1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
         self.ta(key, &[(name, &value.to_string())])
@@ -107,6 +116,11 @@ impl Tr {
     /// Items joined as a list in running text ("；" or "; ").
     pub fn list(&self, items: &[String]) -> String {
         items.join(&self.t("list-separator"))
+    }
+
+    /// Names joined in running text ("张三、李四" or "张三, 李四").
+    pub fn names(&self, names: &[String]) -> String {
+        names.join(&self.t("names-separator"))
     }
 }
 
@@ -138,6 +152,50 @@ mod tests {
         assert!(only_en.is_empty(), "missing in zh-CN: {only_en:?}");
     }
 
+    /// English text uses English punctuation; Chinese names inside a
+    /// message (an example agency, or a law's title in its book-title
+    /// marks 《》, as it is typed into a letter) are data and may stay.
+    #[test]
+    fn english_messages_have_no_full_width_punctuation() {
+        let full_width = |c: char| {
+            matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+                | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}')
+        };
+        let without_titles = |l: &str| -> String {
+            let mut out = String::new();
+            let mut rest = l;
+            while let Some((before, after)) = rest.split_once('《') {
+                out.push_str(before);
+                rest = after.split_once('》').map_or("", |(_, r)| r);
+            }
+            out + rest
+        };
+        let bad: Vec<&str> = include_str!("../locales/en/main.ftl")
+            .lines()
+            .filter(|l| without_titles(l).chars().any(full_width))
+            .collect();
+        assert!(bad.is_empty(), "full-width punctuation in English: {bad:?}");
+        let sample = "名称：（）、。「」；";
+        assert_eq!(sample.chars().filter(|c| full_width(*c)).count(), 8);
+        assert_eq!(
+            without_titles("e.g. 《统计法》 art. 39，"),
+            "e.g.  art. 39，"
+        );
+    }
+
+    #[test]
+    fn labels_and_values_are_joined_as_the_language_writes_them() {
+        let (zh, en) = (Tr::new(Lang::Zh), Tr::new(Lang::En));
+        assert_eq!(
+            en.labelled("field-due", "2024-10-29"),
+            "Answer due: 2024-10-29"
+        );
+        assert_eq!(
+            zh.labelled("field-due", "2024-10-29"),
+            "答复期限：2024-10-29"
+        );
+    }
+
     #[test]
     fn every_key_a_template_uses_exists() {
         let zh = keys(include_str!("../locales/zh-CN/main.ftl"));
@@ -145,10 +203,12 @@ mod tests {
         let mut missing = Vec::new();
         for entry in walk(std::path::Path::new(dir)) {
             let text = std::fs::read_to_string(&entry).unwrap();
-            for part in text.split("tr.t(\"").skip(1) {
-                let key = part.split('"').next().unwrap();
-                if !zh.contains(key) {
-                    missing.push(format!("{}: {key}", entry.display()));
+            for call in ["tr.t(\"", "tr.ta(\"", "tr.ta1(\"", "tr.labelled(\""] {
+                for part in text.split(call).skip(1) {
+                    let key = part.split('"').next().unwrap();
+                    if !zh.contains(key) {
+                        missing.push(format!("{}: {key}", entry.display()));
+                    }
                 }
             }
         }
@@ -178,6 +238,8 @@ mod tests {
         let items = ["a".to_string(), "b".to_string()];
         assert_eq!(Tr::new(Lang::En).list(&items), "a; b");
         assert_eq!(Tr::new(Lang::Zh).list(&items), "a；b");
+        assert_eq!(Tr::new(Lang::En).names(&items), "a, b");
+        assert_eq!(Tr::new(Lang::Zh).names(&items), "a、b");
     }
 
     fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -19,6 +19,8 @@ both_backends!(
     concurrent_intake_gets_distinct_numbers,
     a_busy_database_is_explained_and_nothing_is_written,
     a_lapsed_consultation_restarts_the_stored_clock,
+    english_pages_use_english_punctuation,
+    corrections_and_warnings_use_english_punctuation,
 );
 
 fn calendar() -> Calendar {
@@ -958,5 +960,108 @@ async fn a_lapsed_consultation_restarts_the_stored_clock(app: TestApp) {
     assert_eq!(
         c.due_on,
         Some(cal.add_working_days(lapsed, 20 - used as u32))
+    );
+}
+
+/// Full-width punctuation (：，。（）、；「」 and the like) in a text.
+fn full_width(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'))
+        .collect()
+}
+
+async fn english_pages_use_english_punctuation(app: TestApp) {
+    setup(&app);
+    app.set_today("2024-09-27");
+    let b = login(&app, "wang").await;
+    b.get("/lang/en").await;
+    let p = intake(&b, &app, &[("preview", "1")]).await;
+    p.assert_ok()
+        .assert_contains("Legal receipt date: 2024-09-27")
+        .assert_contains("Answer due: 2024-10-30");
+    let text = p.texts("body").concat();
+    assert_eq!(full_width(&text), Vec::<char>::new(), "{text}");
+    let form_token = form_value(&p, "form_token");
+    let id = case_id(&intake(&b, &app, &[("form_token", &form_token)]).await);
+    // The history's details join label and value the English way.
+    let details = b
+        .get(&format!("/cases/{id}"))
+        .await
+        .texts(".timeline .detail");
+    assert!(
+        details.contains(&"Legal receipt date: 2024-09-27".to_string()),
+        "{details:?}"
+    );
+    assert!(
+        details.contains(&"Channel: In person".to_string()),
+        "{details:?}"
+    );
+    assert_eq!(
+        full_width(&details.concat()),
+        Vec::<char>::new(),
+        "{details:?}"
+    );
+    // Chinese keeps its own.
+    b.get("/lang/zh").await;
+    let details = b
+        .get(&format!("/cases/{id}"))
+        .await
+        .texts(".timeline .detail");
+    assert!(
+        details.contains(&"申请方式：当面".to_string()),
+        "{details:?}"
+    );
+}
+
+async fn corrections_and_warnings_use_english_punctuation(app: TestApp) {
+    setup(&app);
+    app.set_today("2024-09-27");
+    let b = login(&app, "wang").await;
+    b.get("/lang/en").await;
+    let id = case_id(&intake(&b, &app, &[]).await);
+    case_id(&intake(&b, &app, &[("r_name", "李四"), ("subject", "另一申请")]).await);
+    // The same identity number under two other names: listed the English way.
+    let p = intake(&b, &app, &[("r_name", "王五"), ("preview", "1")]).await;
+    let warning = p.texts("p.warning").concat();
+    assert!(
+        warning.contains("\"张三, 李四\"") || warning.contains("\"李四, 张三\""),
+        "{warning}"
+    );
+    // A corrected detail shows old and new the English way.
+    act(
+        &b,
+        id,
+        "edit_details",
+        &[
+            ("subject", "2023年某地块征地补偿安置方案"),
+            ("channel", "in_person"),
+            ("arrived_on", "2024-09-27"),
+            ("r_phone", "13900000000"),
+            ("r_address", "常州市新北区某路1号"),
+        ],
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
+    let details = b
+        .get(&format!("/cases/{id}"))
+        .await
+        .texts(".timeline .detail");
+    assert!(
+        details.contains(&"Phone: 13800000000 → 13900000000".to_string()),
+        "{details:?}"
+    );
+    assert_eq!(
+        full_width(&details.concat()),
+        Vec::<char>::new(),
+        "{details:?}"
+    );
+    b.get("/lang/zh").await;
+    let details = b
+        .get(&format!("/cases/{id}"))
+        .await
+        .texts(".timeline .detail");
+    assert!(
+        details.contains(&"电话：13800000000 → 13900000000".to_string()),
+        "{details:?}"
     );
 }

@@ -280,7 +280,7 @@ fn held_by(tr: &Tr, names: &[String]) -> Vec<String> {
     if names.is_empty() {
         return Vec::new();
     }
-    vec![tr.ta1("intake-id-held-by", "names", names.join("、"))]
+    vec![tr.ta1("intake-id-held-by", "names", tr.names(names))]
 }
 
 // ---------------------------------------------------------------- the case page
@@ -899,7 +899,7 @@ pub fn explain(tr: &Tr, d: &Deadline) -> Vec<String> {
 
 /// The details of a timeline entry.
 fn describe(tr: &Tr, e: &Event) -> Vec<String> {
-    let l = |key: &str, v: &str| format!("{}：{v}", tr.t(key));
+    let l = |key: &str, v: &str| tr.labelled(key, v);
     match e {
         Event::Intake {
             received_on,
@@ -1020,7 +1020,14 @@ fn describe(tr: &Tr, e: &Event) -> Vec<String> {
                         _ => v.to_string(),
                     };
                     let label = tr.code("detail", &c.field);
-                    format!("{label}：{} → {}", shown(&c.old), shown(&c.new))
+                    tr.ta(
+                        "label-change",
+                        &[
+                            ("label", &label),
+                            ("from", &shown(&c.old)),
+                            ("to", &shown(&c.new)),
+                        ],
+                    )
                 })
                 .collect();
             if let Some((before, after)) = received {

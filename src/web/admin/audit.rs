@@ -70,12 +70,13 @@ fn action_label(tr: &Tr, code: &str) -> String {
 /// A recorded value in the reader's language: codes (roles, kinds, yes or
 /// no) through the catalogue, names and numbers as they are.
 fn value(tr: &Tr, field: Field, v: &str) -> String {
-    let prefix = match field {
-        _ if v.is_empty() => return tr.t("audit-empty"),
-        Field::Role => "role",
-        Field::Kind => "agency-kind",
-        Field::DayKind => "calendar-kind",
-        Field::FeeStopsClock => "audit-bool",
+    let prefix = match (field, v) {
+        (_, "") => return tr.t("audit-empty"),
+        (Field::FeeStopsClock, "true") => return tr.t("yes"),
+        (Field::FeeStopsClock, "false") => return tr.t("no"),
+        (Field::Role, _) => "role",
+        (Field::Kind, _) => "agency-kind",
+        (Field::DayKind, _) => "calendar-kind",
         _ => return v.to_string(),
     };
     tr.code_or_raw(prefix, v)
@@ -98,7 +99,7 @@ fn detail_text(tr: &Tr, stored: &str) -> String {
                     &[("label", &label), ("value", &value(tr, *field, one))],
                 ),
                 [from, to, ..] => tr.ta(
-                    "audit-change",
+                    "label-change",
                     &[
                         ("label", &label),
                         ("from", &value(tr, *field, from)),
