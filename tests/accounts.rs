@@ -16,6 +16,7 @@ both_backends!(
     reset_and_deactivation_are_confirmed_first,
     duplicate_username_and_bad_input_are_explained,
     language_switch_and_security_headers,
+    the_header_names_the_role_once,
     health_check_answers_when_the_database_does,
 );
 
@@ -548,6 +549,46 @@ async fn language_switch_and_security_headers(app: TestApp) {
         .assert_contains("This page does not exist");
     let css = b.get("/static/style.css").await;
     css.assert_ok().assert_contains("@media print");
+}
+
+async fn the_header_names_the_role_once(app: TestApp) {
+    app.agency("CZ", "常州市人民政府", "government", None);
+    // An administrator whose name is only the role's, as the first one is.
+    let input = service::users::UserInput {
+        username: "chief".into(),
+        display_name: "Administrator".into(),
+        role: "admin".into(),
+        ..Default::default()
+    };
+    app.with_conn(|c| service::users::create(c, &Actor::system(), &input, Some(PASSWORD)))
+        .unwrap();
+    let b = app.browser();
+    b.login("chief", PASSWORD).await.assert_redirect("/");
+    b.get("/lang/en").await;
+    let who = b.get("/").await.texts("header .who span");
+    assert_eq!(who, vec!["chief · Administrator"]);
+    b.get("/lang/zh").await;
+    assert_eq!(
+        b.get("/").await.texts("header .who span"),
+        vec!["chief · 管理员"]
+    );
+    // A person's name is shown with the role.
+    let cz = app.with_conn(|c| db::agencies::find_by_code(c, "CZ").unwrap().unwrap().id);
+    let input = service::users::UserInput {
+        username: "wang".into(),
+        display_name: "王小明".into(),
+        role: "clerk".into(),
+        agency_id: cz.to_string(),
+        ..Default::default()
+    };
+    app.with_conn(|c| service::users::create(c, &Actor::system(), &input, Some(PASSWORD)))
+        .unwrap();
+    let wang = app.browser();
+    wang.login("wang", PASSWORD).await.assert_redirect("/");
+    assert_eq!(
+        wang.get("/cases/mine").await.texts("header .who span"),
+        vec!["王小明 · 经办人"]
+    );
 }
 
 async fn health_check_answers_when_the_database_does(app: TestApp) {

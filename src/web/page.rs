@@ -68,6 +68,25 @@ pub fn lang(req: &HttpRequest) -> Lang {
         .unwrap_or_default()
 }
 
+/// The name the header shows before the role: the display name, or the
+/// username when the display name is only a role's name (the first
+/// administrator is called "Administrator"), so the role is not said twice.
+pub fn header_name(display_name: &str, username: &str) -> String {
+    let name = display_name.trim();
+    let is_a_role = Role::ALL.iter().any(|r| {
+        [Lang::Zh, Lang::En]
+            .iter()
+            .map(|l| Tr::new(*l).code("role", r.code()))
+            .chain([r.code().to_string()])
+            .any(|label| label.eq_ignore_ascii_case(name))
+    });
+    if name.is_empty() || is_a_role {
+        username.to_string()
+    } else {
+        name.to_string()
+    }
+}
+
 fn nav_user(session: &Session) -> Option<NavUser> {
     let role = session.get::<String>(super::session::ROLE).ok().flatten()?;
     let name = session.get::<String>(super::session::NAME).ok().flatten()?;
@@ -162,4 +181,18 @@ pub fn page_number(text: &str) -> i64 {
 /// How many pages `total` rows fill (at least one, even when empty).
 pub fn page_count(total: i64, size: i64) -> i64 {
     ((total + size - 1) / size).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_does_not_name_the_role_twice() {
+        assert_eq!(header_name("Administrator", "admin"), "admin");
+        assert_eq!(header_name("管理员", "admin"), "admin");
+        assert_eq!(header_name(" supervisor ", "li"), "li");
+        assert_eq!(header_name("", "li"), "li");
+        assert_eq!(header_name("王小明", "wang"), "王小明");
+    }
 }

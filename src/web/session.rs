@@ -79,7 +79,8 @@ pub async fn begin(
     put(SID, sid.into())?;
     put(EPOCH, user.session_epoch.into())?;
     put(ROLE, user.role.clone().into())?;
-    put(NAME, user.display_name.clone().into())?;
+    let shown = super::page::header_name(&user.display_name, &user.username);
+    put(NAME, shown.into())?;
     // A fresh token now, not on the first page: pages opened side by side
     // right after login must all carry the same one.
     super::csrf::token(session);
