@@ -70,6 +70,11 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// A month's name (1 = January); templates pass a reference.
+    pub fn month(&self, month: impl std::borrow::Borrow<u32>) -> String {
+        self.t(&format!("month-{}", month.borrow()))
+    }
+
     /// A message with named arguments, e.g. `ta("due-in", &[("days", "3")])`.
     pub fn ta(&self, key: &str, args: &[(&'static str, &str)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args
@@ -268,5 +273,17 @@ mod tests {
         assert_eq!(en.t("nav-logout"), "Log out");
         assert_eq!(zh.t("nav-logout"), "退出");
         assert!(en.ta("login-locked", &[("minutes", "15")]).contains("15"));
+    }
+
+    #[test]
+    fn months_are_named() {
+        let (zh, en) = (Tr::new(Lang::Zh), Tr::new(Lang::En));
+        assert_eq!(en.month(1), "January");
+        assert_eq!(en.month(12), "December");
+        assert_eq!(zh.month(1), "1 月");
+        for m in 1..=12 {
+            assert!(!en.month(m).starts_with("month-"), "{m}");
+            assert!(!zh.month(m).starts_with("month-"), "{m}");
+        }
     }
 }

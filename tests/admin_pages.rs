@@ -9,6 +9,7 @@ both_backends!(
     agency_cycle_and_duplicate_code_are_refused,
     agency_csv_import_all_or_nothing,
     calendar_year_grid_and_corrections,
+    calendar_months_are_named_in_english,
     audit_log_is_filterable,
     audit_log_reads_in_china_time_and_in_words,
     settings_and_topics,
@@ -273,6 +274,34 @@ async fn calendar_year_grid_and_corrections(app: TestApp) {
     assert!(audit.contains(&"calendar.add".to_string()));
     assert!(audit.contains(&"calendar.remove".to_string()));
     assert!(audit.contains(&"calendar.import".to_string()));
+}
+
+async fn calendar_months_are_named_in_english(app: TestApp) {
+    let b = app.signed_in("boss", "admin", None).await;
+    let zh = b.get("/admin/calendar?year=2024").await;
+    let months = zh.texts("table.month caption");
+    assert_eq!(months.len(), 12);
+    assert_eq!((months[0].as_str(), months[11].as_str()), ("1 月", "12 月"));
+    b.get("/lang/en").await;
+    let en = b.get("/admin/calendar?year=2024").await;
+    let months = en.texts("table.month caption");
+    assert_eq!(
+        months,
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December"
+        ]
+    );
 }
 
 async fn audit_log_is_filterable(app: TestApp) {
