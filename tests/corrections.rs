@@ -280,6 +280,11 @@ async fn the_decision_form_shows_what_the_outcome_needs(app: TestApp) {
         .assert_contains("name=\"other_agency\"")
         .assert_contains("data-outcomes=")
         .assert_contains("/static/decide.js");
+    // Every limited field of the action forms states its limit and carries it.
+    all.assert_contains("maxlength=\"4000\"")
+        .assert_contains("maxlength=\"500\"")
+        .assert_contains("maxlength=\"2000\"")
+        .assert_contains("最多 4000 字");
     // Without JavaScript, choosing the outcome first narrows the form on the server.
     let partial = wang.get(&format!("/cases/{id}?decide=partial")).await;
     partial

@@ -590,7 +590,7 @@ async fn case_page(
         .events
         .iter()
         .map(|(row, e)| TimelineRow {
-            at: (row.at + chrono::Duration::hours(8))
+            at: crate::domain::calendar::china_time(row.at)
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
             on: row.on_date.map(|d| d.to_string()).unwrap_or_default(),
@@ -800,7 +800,7 @@ fn off_days(calendar: &Calendar, action: Action, fields: &[(String, String)]) ->
 
 /// "Changed by X at T" (China time), for a form that went stale.
 fn conflict(tr: &Tr, who: Option<String>, at: chrono::NaiveDateTime) -> String {
-    let at = (at + chrono::Duration::hours(8))
+    let at = crate::domain::calendar::china_time(at)
         .format("%Y-%m-%d %H:%M:%S")
         .to_string();
     let who = who.unwrap_or_default();

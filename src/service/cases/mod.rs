@@ -61,6 +61,10 @@ pub const CREDIT_CODE_LEN: usize = 18;
 pub const MAX_REQUESTER_PHONE: usize = 40;
 pub const MAX_REQUESTER_EMAIL: usize = 100;
 pub const MAX_REQUESTER_ADDRESS: usize = 200;
+/// A name of a person or body (consulted party, recipient), a citation, a document.
+pub const MAX_NAME: usize = 200;
+pub const MAX_CITATION: usize = 500;
+pub const MAX_TRACKING: usize = 50;
 
 pub(crate) type Errors = Vec<(&'static str, &'static str)>;
 

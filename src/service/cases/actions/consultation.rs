@@ -4,7 +4,7 @@ use super::{Cx, Form};
 use crate::domain::case::Event;
 use crate::domain::deadline::{self, ConsultationKind};
 use crate::service::Fail;
-use crate::service::cases::MAX_TEXT;
+use crate::service::cases::{MAX_NAME, MAX_TEXT};
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -37,7 +37,7 @@ impl Form for Start {
         Ok(vec![Event::ConsultationStarted {
             on,
             consultation: kind,
-            party: cx.text("party", &self.party, 200, true),
+            party: cx.text("party", &self.party, MAX_NAME, true),
             matter: cx.text("matter", &self.matter, MAX_TEXT, true),
             why,
             receipt_on: Some(receipt_on),

@@ -4,7 +4,7 @@ use super::{Cx, Form};
 use crate::domain::case::{self, Decision, Event};
 use crate::domain::outcome::{self, Ground, Outcome};
 use crate::service::Fail;
-use crate::service::cases::MAX_TEXT;
+use crate::service::cases::{MAX_CITATION, MAX_NAME, MAX_TEXT};
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -44,7 +44,7 @@ impl Form for Decide {
                 None
             }),
         };
-        let ground_law = cx.text("ground_law", &self.ground_law, 200, false);
+        let ground_law = cx.text("ground_law", &self.ground_law, MAX_NAME, false);
         if let Some(o) = outcome
             && let Err(fail) = outcome::check_ground(o, ground, &ground_law)
         {
@@ -63,15 +63,15 @@ impl Form for Decide {
                 MAX_TEXT,
                 outcome.is_some_and(Outcome::needs_reasons),
             ),
-            extra_basis: cx.text("extra_basis", &self.extra_basis, 500, false),
+            extra_basis: cx.text("extra_basis", &self.extra_basis, MAX_CITATION, false),
             how_provided: cx.text("how_provided", &self.how_provided, MAX_TEXT, false),
             other_agency: cx.text(
                 "other_agency",
                 &self.other_agency,
-                500,
+                MAX_CITATION,
                 is(Outcome::NotHeldOtherAgency),
             ),
-            earlier_answer: cx.text("earlier_answer", &self.earlier_answer, 200, repeat),
+            earlier_answer: cx.text("earlier_answer", &self.earlier_answer, MAX_NAME, repeat),
             earlier_answer_on: cx.date("earlier_answer_on", &self.earlier_answer_on, repeat),
             delivery_method: cx.delivery_method("delivery_method", &self.delivery_method),
             ground,

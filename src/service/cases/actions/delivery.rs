@@ -4,7 +4,7 @@ use super::{Cx, Form};
 use crate::db::cases as q;
 use crate::domain::case::Event;
 use crate::service::Fail;
-use crate::service::cases::MAX_TEXT;
+use crate::service::cases::{MAX_REQUESTER_ADDRESS, MAX_REQUESTER_NAME, MAX_TEXT, MAX_TRACKING};
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -30,9 +30,14 @@ impl Form for Deliver {
         Ok(vec![Event::Delivered {
             on,
             method: cx.delivery_method("method", &self.method),
-            recipient: cx.text("recipient", &self.recipient, 100, true),
-            address: cx.text("address", &self.address, 200, false),
-            postal_tracking: cx.text("postal_tracking", &self.postal_tracking, 50, false),
+            recipient: cx.text("recipient", &self.recipient, MAX_REQUESTER_NAME, true),
+            address: cx.text("address", &self.address, MAX_REQUESTER_ADDRESS, false),
+            postal_tracking: cx.text(
+                "postal_tracking",
+                &self.postal_tracking,
+                MAX_TRACKING,
+                false,
+            ),
             letter_id,
             note: cx.text("note", &self.note, MAX_TEXT, false),
         }])
