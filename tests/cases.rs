@@ -3,7 +3,7 @@
 //! refusals (state, role, scope, stale forms, bad input).
 
 mod common;
-use common::{Browser, Page, TestApp, act, case_id, form_value, issue};
+use common::{Browser, Page, TestApp, act, case_id, date, form_value, issue};
 use gongkai::db;
 use gongkai::domain::calendar::Calendar;
 
@@ -27,10 +27,6 @@ fn calendar() -> Calendar {
     Calendar::from_csv_str(include_str!("../data/holidays-cn.csv")).unwrap()
 }
 
-fn date(s: &str) -> chrono::NaiveDate {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
 /// Two departments under a city government, and their people.
 fn setup(app: &TestApp) {
     app.agency("CZ", "常州市人民政府", "government", None);
@@ -43,35 +39,15 @@ fn setup(app: &TestApp) {
     app.user("root", "admin", None);
 }
 
-async fn login(app: &TestApp, name: &str) -> Browser {
-    let b = app.browser();
-    b.login(name, common::PASSWORD).await.assert_redirect("/");
-    b
-}
-
-fn agency_id(app: &TestApp, code: &str) -> String {
-    app.with_conn(|c| {
-        db::agencies::find_by_code(c, code)
-            .unwrap()
-            .unwrap()
-            .id
-            .to_string()
-    })
-}
-
 /// Fills the intake form as a clerk of the land bureau would.
 async fn intake(b: &Browser, app: &TestApp, overrides: &[(&str, &str)]) -> Page {
-    common::intake_at(b, &agency_id(app, "CZ-GTJ"), overrides).await
-}
-
-fn stored(app: &TestApp, id: i64) -> db::cases::Case {
-    app.with_conn(|c| db::cases::find(c, id).unwrap().unwrap())
+    common::intake_at(b, &app.agency_id("CZ-GTJ"), overrides).await
 }
 
 async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-27");
-    let b = login(&app, "wang").await;
+    let b = app.login("wang").await;
     // Preview: the receipt date, the deadline and how it was worked out, nothing saved.
     let p = intake(&b, &app, &[("preview", "1")]).await;
     p.assert_ok()
@@ -99,7 +75,7 @@ async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
         .assert_lacks("11010519491231002X")
         .assert_lacks("受理")
         .assert_contains("剩余 20 个工作日");
-    let c = stored(&app, id);
+    let c = app.stored(id);
     assert_eq!(c.due_on, Some(date("2024-10-30")));
     let wang = app.with_conn(|c| db::users::find_by_username(c, "wang").unwrap().unwrap().id);
     assert_eq!(
@@ -120,8 +96,8 @@ async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
     )
     .await;
     let second = case_id(&p);
-    assert_eq!(stored(&app, second).tracking_no, "CZ-GTJ-2024-0002");
-    assert_eq!(stored(&app, second).received_on, date("2024-09-27"));
+    assert_eq!(app.stored(second).tracking_no, "CZ-GTJ-2024-0002");
+    assert_eq!(app.stored(second).received_on, date("2024-09-27"));
     // Signed-for letter: the day it was signed for.
     let p = intake(
         &b,
@@ -134,7 +110,7 @@ async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
         ],
     )
     .await;
-    assert_eq!(stored(&app, case_id(&p)).received_on, date("2024-09-26"));
+    assert_eq!(app.stored(case_id(&p)).received_on, date("2024-09-26"));
     // Answered on the spot: received and closed in one step.
     let p = intake(
         &b,
@@ -147,7 +123,7 @@ async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
         ],
     )
     .await;
-    let spot = stored(&app, case_id(&p));
+    let spot = app.stored(case_id(&p));
     assert_eq!(spot.status, "closed");
     assert_eq!(spot.closed_on, Some(date("2024-09-27")));
     assert!(!spot.late);
@@ -164,7 +140,7 @@ async fn intake_previews_the_receipt_date_and_records_once(app: TestApp) {
 async fn intake_refuses_bad_input_and_saves_nothing(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-27");
-    let b = login(&app, "wang").await;
+    let b = app.login("wang").await;
     let long = "长".repeat(2001);
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (vec![("channel", "fax")], "该申请方式须填写双方确认日期"),
@@ -210,7 +186,7 @@ async fn intake_refuses_bad_input_and_saves_nothing(app: TestApp) {
         }
     }
     // A clerk cannot record a case for another agency.
-    let hb = agency_id(&app, "CZ-HB");
+    let hb = app.agency_id("CZ-HB");
     intake(&b, &app, &[("agency_id", &hb)])
         .await
         .assert_status(400);
@@ -227,7 +203,7 @@ async fn intake_refuses_bad_input_and_saves_nothing(app: TestApp) {
 async fn correction_journey_with_letters(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-27");
-    let wang = login(&app, "wang").await;
+    let wang = app.login("wang").await;
     let id = case_id(&intake(&wang, &app, &[]).await);
     // A receipt can be printed at once.
     let r = issue(&wang, id, "receipt").await;
@@ -253,8 +229,8 @@ async fn correction_journey_with_letters(app: TestApp) {
     let page = wang.get(&format!("/cases/{id}")).await;
     page.assert_contains("期限中止：等待补正")
         .assert_contains("请写明地块名称");
-    assert_eq!(stored(&app, id).clock, "correction");
-    assert_eq!(stored(&app, id).due_on, None);
+    assert_eq!(app.stored(id).clock, "correction");
+    assert_eq!(app.stored(id).due_on, None);
     // Only one correction notice.
     act(
         &wang,
@@ -286,7 +262,7 @@ async fn correction_journey_with_letters(app: TestApp) {
         .await
         .assert_redirect(&format!("/cases/{id}"));
     let due = calendar().add_working_days(date("2024-10-10"), 20);
-    assert_eq!(stored(&app, id).due_on, Some(due));
+    assert_eq!(app.stored(id).due_on, Some(due));
     wang.get(&format!("/cases/{id}"))
         .await
         .assert_contains("收到补正，期限重新计算");
@@ -305,7 +281,7 @@ async fn correction_journey_with_letters(app: TestApp) {
     .await
     .assert_status(400)
     .assert_contains("此项必填");
-    assert_eq!(stored(&app, id).status, "open");
+    assert_eq!(app.stored(id).status, "open");
     act(
         &wang,
         id,
@@ -321,7 +297,7 @@ async fn correction_journey_with_letters(app: TestApp) {
     )
     .await
     .assert_redirect(&format!("/cases/{id}"));
-    let c = stored(&app, id);
+    let c = app.stored(id);
     assert_eq!(
         (c.status.as_str(), c.outcome.as_deref(), c.late),
         ("closed", Some("partial"), false)
@@ -400,7 +376,7 @@ async fn correction_journey_with_letters(app: TestApp) {
 async fn consultation_and_extension_journey(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-27");
-    let wang = login(&app, "wang").await;
+    let wang = app.login("wang").await;
     let id = case_id(&intake(&wang, &app, &[]).await);
     app.set_today("2024-09-30");
     act(
@@ -417,7 +393,7 @@ async fn consultation_and_extension_journey(app: TestApp) {
     )
     .await
     .assert_redirect(&format!("/cases/{id}"));
-    assert_eq!(stored(&app, id).clock, "third_party_consultation");
+    assert_eq!(app.stored(id).clock, "third_party_consultation");
     let r = issue(&wang, id, "consultation_third_party").await;
     wang.get(r.location.as_deref().unwrap())
         .await
@@ -448,8 +424,8 @@ async fn consultation_and_extension_journey(app: TestApp) {
     let stopped = cal.working_days_between(date("2024-09-30"), date("2024-10-10")) as u32;
     let due = cal.add_working_days(date("2024-10-10"), 20 - 2);
     assert!(stopped > 0);
-    assert_eq!(stored(&app, id).due_on, Some(due));
-    assert_eq!(stored(&app, id).clock, "");
+    assert_eq!(app.stored(id).due_on, Some(due));
+    assert_eq!(app.stored(id).clock, "");
     // The clerk asks for an extension; only a supervisor other than the requester may decide.
     act(
         &wang,
@@ -467,12 +443,12 @@ async fn consultation_and_extension_journey(app: TestApp) {
         .await
         .assert_status(409)
         .assert_contains("只有负责人");
-    let root = login(&app, "root").await;
+    let root = app.login("root").await;
     act(&root, id, "approve_extension", &[])
         .await
         .assert_status(409)
         .assert_contains("只有负责人");
-    let boss = login(&app, "boss").await;
+    let boss = app.login("boss").await;
     let dash = boss.get("/dashboard").await;
     dash.assert_ok().assert_contains("延期待批");
     let pending = boss.get("/cases?extension=1").await;
@@ -481,8 +457,8 @@ async fn consultation_and_extension_journey(app: TestApp) {
         .await
         .assert_redirect(&format!("/cases/{id}"));
     let extended = cal.add_working_days(due, 20);
-    assert_eq!(stored(&app, id).due_on, Some(extended));
-    assert!(stored(&app, id).extended);
+    assert_eq!(app.stored(id).due_on, Some(extended));
+    assert!(app.stored(id).extended);
     act(&wang, id, "request_extension", &[("reason", "再延一次")])
         .await
         .assert_status(409)
@@ -501,9 +477,9 @@ async fn consultation_and_extension_journey(app: TestApp) {
 async fn other_agencies_cannot_see_or_act(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-27");
-    let wang = login(&app, "wang").await;
+    let wang = app.login("wang").await;
     let id = case_id(&intake(&wang, &app, &[]).await);
-    let zhao = login(&app, "zhao").await;
+    let zhao = app.login("zhao").await;
     zhao.get(&format!("/cases/{id}")).await.assert_status(404);
     let token = zhao.get("/cases/mine").await.csrf();
     for action in [
@@ -554,17 +530,17 @@ async fn other_agencies_cannot_see_or_act(app: TestApp) {
         .assert_lacks("CZ-GTJ-2024-0001");
     zhao.get("/cases?q=CZ-GTJ").await.assert_contains("共 0 条");
     // Narrowing to another agency never widens a clerk's scope.
-    let gtj = agency_id(&app, "CZ-GTJ");
+    let gtj = app.agency_id("CZ-GTJ");
     zhao.get(&format!("/cases?agency={gtj}"))
         .await
         .assert_lacks("CZ-GTJ-2024-0001");
     // The supervisor of the city government sees the department's cases.
-    let boss = login(&app, "boss").await;
+    let boss = app.login("boss").await;
     boss.get(&format!("/cases/{id}")).await.assert_ok();
     boss.get("/cases").await.assert_contains("CZ-GTJ-2024-0001");
     // Clerks have no dashboard.
     wang.get("/dashboard").await.assert_status(403);
-    let c = stored(&app, id);
+    let c = app.stored(id);
     assert_eq!(
         (c.version, c.status.as_str()),
         (2, "open"),
@@ -575,8 +551,8 @@ async fn other_agencies_cannot_see_or_act(app: TestApp) {
 async fn stale_forms_are_not_overwritten(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-27");
-    let wang = login(&app, "wang").await;
-    let li = login(&app, "li").await;
+    let wang = app.login("wang").await;
+    let li = app.login("li").await;
     let id = case_id(&intake(&wang, &app, &[]).await);
     // Both open the case page; wang decides first.
     let li_page = li.get(&format!("/cases/{id}")).await;
@@ -631,7 +607,7 @@ async fn stale_forms_are_not_overwritten(app: TestApp) {
         )
         .await;
     r.assert_status(409).assert_contains("被 wang 修改");
-    assert_eq!(stored(&app, id2).clock, "");
+    assert_eq!(app.stored(id2).clock, "");
     // A missing version is a stale form too.
     let token = li.get(&format!("/cases/{id2}")).await.csrf();
     li.post_raw(
@@ -652,8 +628,8 @@ async fn stale_forms_are_not_overwritten(app: TestApp) {
 async fn lists_filters_and_dashboard(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-02");
-    let wang = login(&app, "wang").await;
-    let zhao = login(&app, "zhao").await;
+    let wang = app.login("wang").await;
+    let zhao = app.login("zhao").await;
     let old = case_id(
         &intake(
             &wang,
@@ -676,7 +652,7 @@ async fn lists_filters_and_dashboard(app: TestApp) {
         )
         .await,
     );
-    let hb = agency_id(&app, "CZ-HB");
+    let hb = app.agency_id("CZ-HB");
     let _env = case_id(
         &intake(
             &zhao,
@@ -699,7 +675,7 @@ async fn lists_filters_and_dashboard(app: TestApp) {
     // Sorted by what falls due first: the old case comes first.
     let rows = mine.texts("table.cases td.subject");
     assert_eq!(rows[0], "旧案 土地");
-    let boss = login(&app, "boss").await;
+    let boss = app.login("boss").await;
     boss.get("/cases?overdue=1")
         .await
         .assert_contains("旧案")
@@ -753,7 +729,7 @@ async fn lists_filters_and_dashboard(app: TestApp) {
     )
     .await
     .assert_redirect(&format!("/cases/{old}"));
-    assert!(stored(&app, old).late);
+    assert!(app.stored(old).late);
     boss.get("/cases?late=1")
         .await
         .assert_contains("旧案")
@@ -766,7 +742,7 @@ async fn lists_filters_and_dashboard(app: TestApp) {
 async fn correction_overdue_reopen_and_void(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-27");
-    let wang = login(&app, "wang").await;
+    let wang = app.login("wang").await;
     let id = case_id(&intake(&wang, &app, &[]).await);
     act(
         &wang,
@@ -813,7 +789,7 @@ async fn correction_overdue_reopen_and_void(app: TestApp) {
     )
     .await
     .assert_redirect(&format!("/cases/{id}"));
-    let c = stored(&app, id);
+    let c = app.stored(id);
     assert_eq!(
         (c.status.as_str(), c.outcome.as_deref()),
         ("closed", Some("other_correction_overdue"))
@@ -836,7 +812,7 @@ async fn correction_overdue_reopen_and_void(app: TestApp) {
         .await
         .assert_status(409)
         .assert_contains("只有管理员");
-    let root = login(&app, "root").await;
+    let root = app.login("root").await;
     act(&root, id, "reopen", &[("reason", "")])
         .await
         .assert_status(400)
@@ -844,11 +820,11 @@ async fn correction_overdue_reopen_and_void(app: TestApp) {
     act(&root, id, "reopen", &[("reason", "复议决定责令重新答复")])
         .await
         .assert_redirect(&format!("/cases/{id}"));
-    assert_eq!(stored(&app, id).status, "open");
+    assert_eq!(app.stored(id).status, "open");
     act(&root, id, "void", &[("reason", "重复录入")])
         .await
         .assert_redirect(&format!("/cases/{id}"));
-    assert_eq!(stored(&app, id).status, "void");
+    assert_eq!(app.stored(id).status, "void");
     root.get(&format!("/cases/{id}"))
         .await
         .assert_contains("已作废")
@@ -875,7 +851,7 @@ async fn correction_overdue_reopen_and_void(app: TestApp) {
 async fn concurrent_intake_gets_distinct_numbers(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-27");
-    let b = login(&app, "wang").await;
+    let b = app.login("wang").await;
     let (a, c, d, e, f, g) = tokio::join!(
         intake(&b, &app, &[("confirm_duplicate", "true")]),
         intake(&b, &app, &[("confirm_duplicate", "true")]),
@@ -886,7 +862,7 @@ async fn concurrent_intake_gets_distinct_numbers(app: TestApp) {
     );
     let mut numbers: Vec<String> = [a, c, d, e, f, g]
         .iter()
-        .map(|p| stored(&app, case_id(p)).tracking_no)
+        .map(|p| app.stored(case_id(p)).tracking_no)
         .collect();
     numbers.sort();
     let expected: Vec<String> = (1..=6).map(|n| format!("CZ-GTJ-2024-{n:04}")).collect();
@@ -897,9 +873,9 @@ async fn a_busy_database_is_explained_and_nothing_is_written(app: TestApp) {
     use diesel::connection::SimpleConnection;
     setup(&app);
     app.set_today("2024-09-27");
-    let b = login(&app, "wang").await;
+    let b = app.login("wang").await;
     let id = case_id(&intake(&b, &app, &[]).await);
-    let before = stored(&app, id);
+    let before = app.stored(id);
     // Another writer holds the lock for longer than a request waits.
     let mut hold = app.conn();
     match app.db.backend {
@@ -913,7 +889,7 @@ async fn a_busy_database_is_explained_and_nothing_is_written(app: TestApp) {
     let r = act(&b, id, "request_extension", &[("reason", "量大")]).await;
     hold.batch_execute("ROLLBACK").unwrap();
     r.assert_status(503).assert_contains("数据库繁忙");
-    let after = stored(&app, id);
+    let after = app.stored(id);
     assert_eq!(
         (after.version, after.extension_pending),
         (before.version, false)
@@ -927,7 +903,7 @@ async fn a_busy_database_is_explained_and_nothing_is_written(app: TestApp) {
 async fn a_lapsed_consultation_restarts_the_stored_clock(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-27");
-    let b = login(&app, "wang").await;
+    let b = app.login("wang").await;
     let id = case_id(&intake(&b, &app, &[]).await);
     act(
         &b,
@@ -942,7 +918,7 @@ async fn a_lapsed_consultation_restarts_the_stored_clock(app: TestApp) {
     )
     .await
     .assert_redirect(&format!("/cases/{id}"));
-    assert_eq!(stored(&app, id).due_on, None);
+    assert_eq!(app.stored(id).due_on, None);
     // No reply: silence is consent once the 15 working days have passed.
     let cal = calendar();
     let settings = gongkai::domain::deadline::Settings::default();
@@ -953,7 +929,7 @@ async fn a_lapsed_consultation_restarts_the_stored_clock(app: TestApp) {
     };
     let n = app.with_conn(|c| gongkai::service::cases::refresh_stopped(c, &clock).unwrap());
     assert_eq!(n, 1);
-    let c = stored(&app, id);
+    let c = app.stored(id);
     assert_eq!(c.clock, "");
     let lapsed = cal.add_working_days(date("2024-09-27"), 15);
     let used = cal.working_days_between(date("2024-09-27"), date("2024-09-27"));
@@ -973,7 +949,7 @@ fn full_width(text: &str) -> Vec<char> {
 async fn english_pages_use_english_punctuation(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-27");
-    let b = login(&app, "wang").await;
+    let b = app.login("wang").await;
     b.get("/lang/en").await;
     let p = intake(&b, &app, &[("preview", "1")]).await;
     p.assert_ok()
@@ -1016,7 +992,7 @@ async fn english_pages_use_english_punctuation(app: TestApp) {
 async fn corrections_and_warnings_use_english_punctuation(app: TestApp) {
     setup(&app);
     app.set_today("2024-09-27");
-    let b = login(&app, "wang").await;
+    let b = app.login("wang").await;
     b.get("/lang/en").await;
     let id = case_id(&intake(&b, &app, &[]).await);
     case_id(&intake(&b, &app, &[("r_name", "李四"), ("subject", "另一申请")]).await);

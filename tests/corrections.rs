@@ -4,7 +4,7 @@
 //! fall on a day off.
 
 mod common;
-use common::{Browser, TestApp, act, case_id, form_value};
+use common::{TestApp, act, case_id, date, form_value};
 use gongkai::db;
 
 both_backends!(
@@ -26,35 +26,11 @@ fn setup(app: &TestApp) {
     app.set_today("2024-09-27");
 }
 
-async fn login(app: &TestApp, name: &str) -> Browser {
-    let b = app.browser();
-    b.login(name, common::PASSWORD).await.assert_redirect("/");
-    b
-}
-
-fn agency(app: &TestApp, code: &str) -> String {
-    app.with_conn(|c| {
-        db::agencies::find_by_code(c, code)
-            .unwrap()
-            .unwrap()
-            .id
-            .to_string()
-    })
-}
-
-fn stored(app: &TestApp, id: i64) -> db::cases::Case {
-    app.with_conn(|c| db::cases::find(c, id).unwrap().unwrap())
-}
-
-fn date(s: &str) -> chrono::NaiveDate {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
 async fn a_registered_detail_is_corrected_with_its_old_value(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
-    let id = case_id(&common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &[]).await);
-    assert_eq!(stored(&app, id).due_on, Some(date("2024-10-30")));
+    let wang = app.login("wang").await;
+    let id = case_id(&common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[]).await);
+    assert_eq!(app.stored(id).due_on, Some(date("2024-10-30")));
     // The form starts from what is registered.
     let page = wang.get(&format!("/cases/{id}")).await;
     assert_eq!(form_value(&page, "r_phone"), "13800000000");
@@ -69,7 +45,7 @@ async fn a_registered_detail_is_corrected_with_its_old_value(app: TestApp) {
         ]
     };
     // Nothing changed: said so, nothing written.
-    let version = stored(&app, id).version;
+    let version = app.stored(id).version;
     act(
         &wang,
         id,
@@ -79,7 +55,7 @@ async fn a_registered_detail_is_corrected_with_its_old_value(app: TestApp) {
     .await
     .assert_status(400)
     .assert_contains("没有任何修改");
-    assert_eq!(stored(&app, id).version, version);
+    assert_eq!(app.stored(id).version, version);
     // A typo in the phone number and the arrival date: both recorded with old values;
     // the deadline follows the new receipt date, and the clerk is told.
     let r = act(
@@ -90,7 +66,7 @@ async fn a_registered_detail_is_corrected_with_its_old_value(app: TestApp) {
     )
     .await;
     r.assert_redirect(&format!("/cases/{id}"));
-    let c = stored(&app, id);
+    let c = app.stored(id);
     assert_eq!(c.received_on, date("2024-09-26"));
     assert_eq!(c.due_on, Some(date("2024-10-29")));
     let page = wang.get(&format!("/cases/{id}")).await;
@@ -135,7 +111,7 @@ async fn a_registered_detail_is_corrected_with_its_old_value(app: TestApp) {
     .await
     .assert_redirect(&format!("/cases/{id}"));
     // Another agency's clerk cannot.
-    let zhao = login(&app, "zhao").await;
+    let zhao = app.login("zhao").await;
     let token = zhao.get("/cases/mine").await.csrf();
     zhao.post_raw(
         &format!("/cases/{id}/act/edit_details"),
@@ -147,9 +123,9 @@ async fn a_registered_detail_is_corrected_with_its_old_value(app: TestApp) {
 
 async fn cases_are_found_by_identity_number_within_scope(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
-    let id = case_id(&common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &[]).await);
-    let number = stored(&app, id).tracking_no;
+    let wang = app.login("wang").await;
+    let id = case_id(&common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[]).await);
+    let number = app.stored(id).tracking_no;
     for q in ["11010519491231002X", "11010519491231002x"] {
         wang.get(&format!("/cases?q={q}"))
             .await
@@ -158,7 +134,7 @@ async fn cases_are_found_by_identity_number_within_scope(app: TestApp) {
     }
     // A fragment of the number is not a search by number.
     wang.get("/cases?q=1101051949").await.assert_lacks(&number);
-    let zhao = login(&app, "zhao").await;
+    let zhao = app.login("zhao").await;
     zhao.get("/cases?q=11010519491231002X")
         .await
         .assert_ok()
@@ -169,13 +145,13 @@ async fn cases_are_found_by_identity_number_within_scope(app: TestApp) {
         ("subject", "另一申请"),
         ("preview", "1"),
     ];
-    common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &other)
+    common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &other)
         .await
         .assert_ok()
         .assert_contains("已登记在“张三”名下");
     let saved = common::intake_at(
         &wang,
-        &agency(&app, "CZ-GTJ"),
+        &app.agency_id("CZ-GTJ"),
         &[("r_name", "李四"), ("subject", "另一申请")],
     )
     .await;
@@ -187,10 +163,10 @@ async fn cases_are_found_by_identity_number_within_scope(app: TestApp) {
 
 async fn a_second_save_after_back_records_nothing(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
-    let gtj = agency(&app, "CZ-GTJ");
+    let wang = app.login("wang").await;
+    let gtj = app.agency_id("CZ-GTJ");
     let first = case_id(&common::intake_at(&wang, &gtj, &[]).await);
-    let number = stored(&app, first).tracking_no;
+    let number = app.stored(first).tracking_no;
     // Back, then Save: a fresh form (new token) with the same request.
     let again = common::intake_at(&wang, &gtj, &[]).await;
     again
@@ -209,9 +185,9 @@ async fn a_second_save_after_back_records_nothing(app: TestApp) {
 
 async fn the_supervisor_sees_what_an_extension_changes(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
-    let boss = login(&app, "boss").await;
-    let id = case_id(&common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &[]).await);
+    let wang = app.login("wang").await;
+    let boss = app.login("boss").await;
+    let id = case_id(&common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[]).await);
     app.set_today("2024-10-08");
     act(
         &wang,
@@ -248,8 +224,8 @@ async fn the_supervisor_sees_what_an_extension_changes(app: TestApp) {
 
 async fn a_date_on_a_day_off_is_pointed_out(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
-    let id = case_id(&common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &[]).await);
+    let wang = app.login("wang").await;
+    let id = case_id(&common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[]).await);
     app.set_today("2024-09-30");
     // 2024-10-19 is a Saturday, not a make-up workday.
     act(
@@ -271,8 +247,8 @@ async fn a_date_on_a_day_off_is_pointed_out(app: TestApp) {
 
 async fn the_decision_form_shows_what_the_outcome_needs(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
-    let id = case_id(&common::intake_at(&wang, &agency(&app, "CZ-GTJ"), &[]).await);
+    let wang = app.login("wang").await;
+    let id = case_id(&common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[]).await);
     // Until an outcome is chosen every field is there, each saying which outcomes use it
     // (the script hides the rest as the clerk chooses).
     let all = wang.get(&format!("/cases/{id}")).await;

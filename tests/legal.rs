@@ -6,8 +6,7 @@
 //! and cases under the 2008 Regulation.
 
 mod common;
-use common::{Browser, Page, TestApp, act, case_id, issue};
-use gongkai::db;
+use common::{Browser, Page, TestApp, act, case_id, date, issue};
 
 both_backends!(
     a_missed_deadline_stays_missed,
@@ -26,29 +25,9 @@ fn setup(app: &TestApp) {
     app.set_today("2024-09-27");
 }
 
-async fn login(app: &TestApp, name: &str) -> Browser {
-    let b = app.browser();
-    b.login(name, common::PASSWORD).await.assert_redirect("/");
-    b
-}
-
-fn gtj(app: &TestApp) -> String {
-    app.with_conn(|c| {
-        db::agencies::find_by_code(c, "CZ-GTJ")
-            .unwrap()
-            .unwrap()
-            .id
-            .to_string()
-    })
-}
-
-fn stored(app: &TestApp, id: i64) -> db::cases::Case {
-    app.with_conn(|c| db::cases::find(c, id).unwrap().unwrap())
-}
-
 /// A case received 2024-09-27: due 2024-10-30, 2024-11-27 when extended.
 async fn received(app: &TestApp, b: &Browser) -> i64 {
-    case_id(&common::intake_at(b, &gtj(app), &[]).await)
+    case_id(&common::intake_at(b, &app.agency_id("CZ-GTJ"), &[]).await)
 }
 
 /// Issues a letter and returns its text.
@@ -60,17 +39,13 @@ async fn letter(b: &Browser, id: i64, kind: &str) -> String {
     page.texts(".paper").join("\n")
 }
 
-fn date(s: &str) -> chrono::NaiveDate {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
 async fn a_missed_deadline_stays_missed(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
+    let wang = app.login("wang").await;
     let id = received(&app, &wang).await;
     app.set_today("2024-11-04");
     // A correction notice dated after the deadline is refused, and nothing is written.
-    let before = stored(&app, id).version;
+    let before = app.stored(id).version;
     let r = act(
         &wang,
         id,
@@ -80,7 +55,7 @@ async fn a_missed_deadline_stays_missed(app: TestApp) {
     .await;
     r.assert_status(400)
         .assert_contains("补正告知的日期晚于答复期限");
-    assert_eq!(stored(&app, id).version, before);
+    assert_eq!(app.stored(id).version, before);
     // A consultation begun now may go ahead, but the case stays overdue.
     act(
         &wang,
@@ -95,7 +70,7 @@ async fn a_missed_deadline_stays_missed(app: TestApp) {
     )
     .await
     .assert_redirect(&format!("/cases/{id}"));
-    let c = stored(&app, id);
+    let c = app.stored(id);
     assert_eq!(c.due_on, Some(date("2024-10-30")));
     assert_eq!(c.clock, "");
     wang.get("/cases?overdue=1")
@@ -126,13 +101,15 @@ async fn a_missed_deadline_stays_missed(app: TestApp) {
     )
     .await
     .assert_redirect(&format!("/cases/{id}"));
-    assert!(stored(&app, id).late);
+    assert!(app.stored(id).late);
 
     // A correction notice after the 7 working days of art. 30 (2024-10-14, the holiday
     // and a make-up Saturday counted) but before the deadline is allowed, flagged and
     // shown as late.
     app.set_today("2024-09-27");
-    let id = case_id(&common::intake_at(&wang, &gtj(&app), &[("subject", "另一申请")]).await);
+    let id = case_id(
+        &common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[("subject", "另一申请")]).await,
+    );
     app.set_today("2024-10-15");
     act(
         &wang,
@@ -145,13 +122,13 @@ async fn a_missed_deadline_stays_missed(app: TestApp) {
     wang.get(&format!("/cases/{id}"))
         .await
         .assert_contains("补正告知晚于");
-    assert_eq!(stored(&app, id).clock, "correction");
+    assert_eq!(app.stored(id).clock, "correction");
 }
 
 async fn article_35_asks_for_reasons_then_sets_a_later_deadline_in_time(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
-    let boss = login(&app, "boss").await;
+    let wang = app.login("wang").await;
+    let boss = app.login("boss").await;
     let id = received(&app, &wang).await;
     app.set_today("2024-10-08");
     let later = [
@@ -180,7 +157,7 @@ async fn article_35_asks_for_reasons_then_sets_a_later_deadline_in_time(app: Tes
     act(&boss, id, "set_deadline", &later)
         .await
         .assert_redirect(&format!("/cases/{id}"));
-    assert_eq!(stored(&app, id).due_on, Some(date("2024-12-31")));
+    assert_eq!(app.stored(id).due_on, Some(date("2024-12-31")));
     let text = letter(&wang, id, "later_deadline_notice").await;
     assert!(
         text.contains("2024年12月31日") && text.contains("开展学术研究"),
@@ -188,7 +165,9 @@ async fn article_35_asks_for_reasons_then_sets_a_later_deadline_in_time(app: Tes
     );
     // On another case, once the statutory deadline has passed, no later deadline.
     app.set_today("2024-09-27");
-    let id = case_id(&common::intake_at(&wang, &gtj(&app), &[("subject", "另一申请")]).await);
+    let id = case_id(
+        &common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[("subject", "另一申请")]).await,
+    );
     act(&wang, id, "request_reasons", &[("on", "2024-09-27")])
         .await
         .assert_redirect(&format!("/cases/{id}"));
@@ -197,13 +176,13 @@ async fn article_35_asks_for_reasons_then_sets_a_later_deadline_in_time(app: Tes
         .await
         .assert_status(409)
         .assert_contains("法定答复期限已届满");
-    assert_eq!(stored(&app, id).due_on, Some(date("2024-10-30")));
+    assert_eq!(app.stored(id).due_on, Some(date("2024-10-30")));
 }
 
 async fn an_extension_during_a_consultation_prints_no_guessed_date(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
-    let boss = login(&app, "boss").await;
+    let wang = app.login("wang").await;
+    let boss = app.login("boss").await;
     let id = received(&app, &wang).await;
     app.set_today("2024-10-08");
     act(
@@ -252,7 +231,7 @@ async fn an_extension_during_a_consultation_prints_no_guessed_date(app: TestApp)
     )
     .await
     .assert_redirect(&format!("/cases/{id}"));
-    let due = stored(&app, id).due_on.expect("the clock runs again");
+    let due = app.stored(id).due_on.expect("the clock runs again");
     // Later than the extended date without the stop (2024-11-27) by the days it stood.
     assert!(due > date("2024-11-27"), "{due}");
     wang.get(&format!("/cases/{id}"))
@@ -261,14 +240,16 @@ async fn an_extension_during_a_consultation_prints_no_guessed_date(app: TestApp)
 
     // Approved while the clock runs, the notice prints exactly the stored date.
     app.set_today("2024-10-08");
-    let id = case_id(&common::intake_at(&wang, &gtj(&app), &[("subject", "另一申请")]).await);
+    let id = case_id(
+        &common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[("subject", "另一申请")]).await,
+    );
     act(&wang, id, "request_extension", &[("reason", "数量较多")])
         .await
         .assert_redirect(&format!("/cases/{id}"));
     act(&boss, id, "approve_extension", &[])
         .await
         .assert_redirect(&format!("/cases/{id}"));
-    let due = stored(&app, id).due_on.unwrap();
+    let due = app.stored(id).due_on.unwrap();
     assert_eq!(due, date("2024-11-27"));
     let text = letter(&wang, id, "extension_notice").await;
     assert!(text.contains("至2024年11月27日"), "{text}");
@@ -276,7 +257,7 @@ async fn an_extension_during_a_consultation_prints_no_guessed_date(app: TestApp)
 
 async fn no_decision_while_a_consultation_runs_and_the_objector_is_told(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
+    let wang = app.login("wang").await;
     let id = received(&app, &wang).await;
     app.set_today("2024-10-08");
     act(
@@ -335,7 +316,7 @@ async fn no_decision_while_a_consultation_runs_and_the_objector_is_told(app: Tes
 
 async fn refusals_and_partial_disclosures_name_their_ground(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
+    let wang = app.login("wang").await;
     let id = received(&app, &wang).await;
     let partial = [
         ("on", "2024-09-27"),
@@ -354,7 +335,9 @@ async fn refusals_and_partial_disclosures_name_their_ground(app: TestApp) {
     let text = letter(&wang, id, "answer").await;
     assert!(text.contains("第十六条第二款"), "{text}");
     // Another law must be named with its article, and the letter cites it.
-    let id = case_id(&common::intake_at(&wang, &gtj(&app), &[("subject", "另一申请")]).await);
+    let id = case_id(
+        &common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[("subject", "另一申请")]).await,
+    );
     let refuse = [
         ("on", "2024-09-27"),
         ("outcome", "withheld_prohibited_by_law"),
@@ -382,10 +365,17 @@ async fn refusals_and_partial_disclosures_name_their_ground(app: TestApp) {
 
 async fn cases_under_the_2008_regulation_and_implausible_receipt_dates(app: TestApp) {
     setup(&app);
-    let wang = login(&app, "wang").await;
-    let boss = login(&app, "boss").await;
+    let wang = app.login("wang").await;
+    let boss = app.login("boss").await;
     app.set_today("2019-03-01");
-    let id = case_id(&common::intake_at(&wang, &gtj(&app), &[("arrived_on", "2019-03-01")]).await);
+    let id = case_id(
+        &common::intake_at(
+            &wang,
+            &app.agency_id("CZ-GTJ"),
+            &[("arrived_on", "2019-03-01")],
+        )
+        .await,
+    );
     let text = letter(&wang, id, "receipt").await;
     assert!(
         text.contains("第二十四条第二款") && text.contains("15个工作日"),
@@ -405,16 +395,21 @@ async fn cases_under_the_2008_regulation_and_implausible_receipt_dates(app: Test
     );
     // Before the Regulations took effect: refused.
     app.set_today("2024-09-27");
-    let before = common::intake_at(&wang, &gtj(&app), &[("arrived_on", "2008-04-30")]).await;
+    let before = common::intake_at(
+        &wang,
+        &app.agency_id("CZ-GTJ"),
+        &[("arrived_on", "2008-04-30")],
+    )
+    .await;
     before.assert_status(400).assert_contains("2008年5月1日");
     // More than a year ago: asks for confirmation, then records.
     let old = [("arrived_on", "2023-06-01"), ("subject", "旧申请")];
-    common::intake_at(&wang, &gtj(&app), &old)
+    common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &old)
         .await
         .assert_status(400)
         .assert_contains("一年以前")
         .assert_contains("name=\"confirm_old\"");
     let mut confirmed = old.to_vec();
     confirmed.push(("confirm_old", "true"));
-    case_id(&common::intake_at(&wang, &gtj(&app), &confirmed).await);
+    case_id(&common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &confirmed).await);
 }

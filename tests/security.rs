@@ -42,22 +42,6 @@ fn setup(app: &TestApp) {
     app.set_today("2024-09-27");
 }
 
-async fn login(app: &TestApp, name: &str) -> Browser {
-    let b = app.browser();
-    b.login(name, PASSWORD).await.assert_redirect("/");
-    b
-}
-
-fn agency(app: &TestApp, code: &str) -> String {
-    app.with_conn(|c| {
-        db::agencies::find_by_code(c, code)
-            .unwrap()
-            .unwrap()
-            .id
-            .to_string()
-    })
-}
-
 fn user_id(app: &TestApp, name: &str) -> i64 {
     app.with_conn(|c| db::users::find_by_username(c, name).unwrap().unwrap().id)
 }
@@ -82,8 +66,8 @@ fn audit_count(app: &TestApp, action: &str) -> i64 {
 
 /// A case recorded at A1 for 张三 (identity number 11010519491231002X).
 async fn case_at_a1(app: &TestApp) -> (Browser, i64) {
-    let ca1 = login(app, "ca1").await;
-    let id = case_id(&common::intake_at(&ca1, &agency(app, "A1"), &[]).await);
+    let ca1 = app.login("ca1").await;
+    let id = case_id(&common::intake_at(&ca1, &app.agency_id("A1"), &[]).await);
     (ca1, id)
 }
 
@@ -94,7 +78,7 @@ async fn requesters_belong_to_the_agencies_holding_their_cases(app: TestApp) {
     let (ca1, id) = case_at_a1(&app).await;
     let requester = app.with_conn(|c| db::cases::find(c, id).unwrap().unwrap().requester_id);
     // B's clerk finds nobody, by name or by the full identity number.
-    let cb = login(&app, "cb").await;
+    let cb = app.login("cb").await;
     for q in ["张三", "11010519491231002X", "11010519491231002x"] {
         let found = cb.get(&format!("/cases/new?rq={q}")).await;
         found
@@ -111,7 +95,7 @@ async fn requesters_belong_to_the_agencies_holding_their_cases(app: TestApp) {
     let before = case_count(&app);
     let r = common::intake_at(
         &cb,
-        &agency(&app, "B"),
+        &app.agency_id("B"),
         &[
             ("requester_id", &requester.to_string()),
             ("r_name", ""),
@@ -127,7 +111,7 @@ async fn requesters_belong_to_the_agencies_holding_their_cases(app: TestApp) {
         .assert_lacks("13800000000");
     assert_eq!(case_count(&app), before);
     // The supervisor over A finds them (masked); so does A1's own clerk.
-    let sa = login(&app, "sa").await;
+    let sa = app.login("sa").await;
     for b in [&sa, &ca1] {
         let found = b.get("/cases/new?rq=11010519491231002X").await;
         found.assert_contains("110***********002X");
@@ -291,8 +275,8 @@ async fn redirects_stay_on_this_site(app: TestApp) {
 
 async fn hostile_input_never_gives_a_server_error(app: TestApp) {
     setup(&app);
-    let ca1 = login(&app, "ca1").await;
-    let a1 = agency(&app, "A1");
+    let ca1 = app.login("ca1").await;
+    let a1 = app.agency_id("A1");
     // A NUL or another control character in any field of a form.
     for (field, value) in [
         ("r_name", "张\u{0}三"),
@@ -340,7 +324,7 @@ async fn hostile_input_never_gives_a_server_error(app: TestApp) {
         .assert_status(400)
         .assert_contains("控制字符");
     // The audit log's page number too.
-    let root = login(&app, "root").await;
+    let root = app.login("root").await;
     root.get("/admin/audit?page=9223372036854775807")
         .await
         .assert_ok();
@@ -379,8 +363,8 @@ async fn hostile_input_never_gives_a_server_error(app: TestApp) {
 
 async fn a_double_click_on_intake_records_one_case(app: TestApp) {
     setup(&app);
-    let ca1 = Arc::new(login(&app, "ca1").await);
-    let a1 = agency(&app, "A1");
+    let ca1 = Arc::new(app.login("ca1").await);
+    let a1 = app.agency_id("A1");
     for round in 0..6 {
         let form = ca1.get("/cases/new").await;
         let (token, form_token) = (form.csrf(), form_value(&form, "form_token"));
@@ -421,7 +405,7 @@ async fn a_double_click_on_intake_records_one_case(app: TestApp) {
 async fn a_stale_form_is_answered_as_stale_first(app: TestApp) {
     setup(&app);
     let (ca1, id) = case_at_a1(&app).await;
-    let sa = login(&app, "sa").await;
+    let sa = app.login("sa").await;
     let page = sa.get(&format!("/cases/{id}")).await;
     let (token, version) = (page.csrf(), form_value(&page, "version"));
     // Meanwhile the clerk answers, which closes the case.
@@ -471,7 +455,7 @@ async fn a_stale_form_is_answered_as_stale_first(app: TestApp) {
 
 async fn csv_imports_take_two_mebibytes_and_name_spreadsheet_rows(app: TestApp) {
     setup(&app);
-    let root = login(&app, "root").await;
+    let root = app.login("root").await;
     let token = root.get("/admin/agencies").await.csrf();
     let import = |csv: String| {
         let token = token.clone();
@@ -534,7 +518,7 @@ async fn out_of_scope_answers_exactly_as_missing(app: TestApp) {
     let letter_id = letter.rsplit('/').next().unwrap().to_string();
     let missing = 999_999;
     for who in ["cb", "sb", "ca"] {
-        let b = login(&app, who).await;
+        let b = app.login(who).await;
         let token = b.get("/cases/mine").await.csrf();
         for case in [id, missing] {
             let pages = [
@@ -571,16 +555,16 @@ async fn out_of_scope_answers_exactly_as_missing(app: TestApp) {
 
 async fn dashboard_links_open_lists_matching_their_counts(app: TestApp) {
     setup(&app);
-    let ca = login(&app, "ca").await;
+    let ca = app.login("ca").await;
     let (ca1, _) = case_at_a1(&app).await;
-    let sa = login(&app, "sa").await;
+    let sa = app.login("sa").await;
     // Cases at the government itself and below it; one nobody is assigned to.
-    case_id(&common::intake_at(&ca, &agency(&app, "A"), &[("subject", "政府本级")]).await);
-    case_id(&common::intake_at(&ca1, &agency(&app, "A1"), &[("subject", "部门二")]).await);
+    case_id(&common::intake_at(&ca, &app.agency_id("A"), &[("subject", "政府本级")]).await);
+    case_id(&common::intake_at(&ca1, &app.agency_id("A1"), &[("subject", "部门二")]).await);
     case_id(
         &common::intake_at(
             &sa,
-            &agency(&app, "A1"),
+            &app.agency_id("A1"),
             &[("subject", "未分配"), ("assigned_to", "")],
         )
         .await,
@@ -641,7 +625,7 @@ async fn the_language_cookie_is_secure_when_cookies_are(app: TestApp) {
 
 async fn guessable_passwords_are_refused(app: TestApp) {
     setup(&app);
-    let b = login(&app, "ca1").await;
+    let b = app.login("ca1").await;
     for weak in ["1234567890", "qwertyuiop", "password123", "ca1ca1ca1ca1"] {
         let r = b
             .submit(
@@ -669,8 +653,8 @@ async fn guessable_passwords_are_refused(app: TestApp) {
 
 async fn a_backup_taken_during_intake_restores_every_acknowledged_case(app: TestApp) {
     setup(&app);
-    let ca1 = Arc::new(login(&app, "ca1").await);
-    let a1 = agency(&app, "A1");
+    let ca1 = Arc::new(app.login("ca1").await);
+    let a1 = app.agency_id("A1");
     let acknowledged: Arc<Mutex<Vec<i64>>> = Arc::default();
     let writer = {
         let (ca1, acknowledged) = (ca1.clone(), acknowledged.clone());
@@ -758,7 +742,7 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
     let (ca1, id) = case_at_a1(&app).await;
     let letter = issue(&ca1, id, "receipt").await.location.unwrap();
     let letter_id = letter.rsplit('/').next().unwrap().to_string();
-    let (a1, victim) = (agency(&app, "A1"), user_id(&app, "victim"));
+    let (a1, victim) = (app.agency_id("A1"), user_id(&app, "victim"));
     // Fills a route's placeholders; a placeholder nobody knows fails the test,
     // so a new kind of route must be added here.
     let fill = |path: &str| -> String {
@@ -797,8 +781,7 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
     let mut checked = 0;
     for (who, name) in people {
         let b = match name {
-            Some(n) if n == "ca1" => login(&app, n).await,
-            Some(n) => login(&app, n).await,
+            Some(n) => app.login(n).await,
             None => app.browser(),
         };
         let token = match who {

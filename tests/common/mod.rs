@@ -264,6 +264,29 @@ impl TestApp {
     pub fn with_conn<T>(&self, f: impl FnOnce(&mut DbConn) -> T) -> T {
         f(&mut self.conn())
     }
+
+    /// A browser signed in as an existing account.
+    pub async fn login(&self, username: &str) -> Browser {
+        let b = self.browser();
+        b.login(username, PASSWORD).await.assert_redirect("/");
+        b
+    }
+
+    /// An agency's id, as its forms post it.
+    pub fn agency_id(&self, code: &str) -> String {
+        self.with_conn(|c| {
+            db::agencies::find_by_code(c, code)
+                .unwrap()
+                .unwrap()
+                .id
+                .to_string()
+        })
+    }
+
+    /// A case as stored.
+    pub fn stored(&self, id: i64) -> db::cases::Case {
+        self.with_conn(|c| db::cases::find(c, id).unwrap().unwrap())
+    }
 }
 
 impl Drop for TestApp {
@@ -553,4 +576,9 @@ pub async fn issue(b: &Browser, id: i64, kind: &str) -> Page {
         ],
     )
     .await
+}
+
+/// A date written as YYYY-MM-DD.
+pub fn date(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }

@@ -2,8 +2,8 @@
 //! application once, however often the form is sent.
 
 use super::{
-    CREDIT_CODE_LEN, Clock, Errors, MAX_ID_NUMBER, MAX_REQUESTER_ADDRESS, MAX_REQUESTER_EMAIL,
-    MAX_REQUESTER_NAME, MAX_REQUESTER_PHONE, Staff, append, assignee, date, done, refresh, text,
+    CREDIT_CODE_LEN, Clock, Errors, MAX_ID_NUMBER, MAX_REQUESTER_NAME, Staff, append, assignee,
+    contacts, date, done, refresh, text,
 };
 use crate::db::cases::{self as q, NewCase, Requester, RequesterFields};
 use crate::db::{self, DbConn};
@@ -103,22 +103,7 @@ fn requester_fields(errors: &mut Errors, i: &IntakeInput) -> RequesterFields {
     if !credit_code.is_empty() && credit_code.len() != CREDIT_CODE_LEN {
         errors.push(("r_credit_code", "requester-credit-code-invalid"));
     }
-    let phone = text(errors, "r_phone", &i.r_phone, MAX_REQUESTER_PHONE, false);
-    let email = text(errors, "r_email", &i.r_email, MAX_REQUESTER_EMAIL, false);
-    if !email.is_empty() && !email.contains('@') {
-        errors.push(("r_email", "field-invalid-email"));
-    }
-    let address = text(
-        errors,
-        "r_address",
-        &i.r_address,
-        MAX_REQUESTER_ADDRESS,
-        false,
-    );
-    // The law asks for contact details: at least one way to reach the applicant.
-    if phone.is_empty() && email.is_empty() && address.is_empty() {
-        errors.push(("r_phone", "requester-contact-required"));
-    }
+    let (phone, email, address) = contacts(errors, &i.r_phone, &i.r_email, &i.r_address);
     RequesterFields {
         kind: kind.code().to_string(),
         name,

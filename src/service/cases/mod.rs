@@ -126,6 +126,26 @@ pub(crate) fn event_date(
     Some(d)
 }
 
+/// A requester's contact details as typed (`r_phone`, `r_email`, `r_address`):
+/// the law asks for a way to reach the applicant, so at least one is required.
+pub(crate) fn contacts(
+    errors: &mut Errors,
+    phone: &str,
+    email: &str,
+    address: &str,
+) -> (String, String, String) {
+    let phone = text(errors, "r_phone", phone, MAX_REQUESTER_PHONE, false);
+    let email = text(errors, "r_email", email, MAX_REQUESTER_EMAIL, false);
+    if !email.is_empty() && !email.contains('@') {
+        errors.push(("r_email", "field-invalid-email"));
+    }
+    let address = text(errors, "r_address", address, MAX_REQUESTER_ADDRESS, false);
+    if phone.is_empty() && email.is_empty() && address.is_empty() {
+        errors.push(("r_phone", "requester-contact-required"));
+    }
+    (phone, email, address)
+}
+
 pub(crate) fn done<T>(errors: Errors, value: T) -> Result<T, Fail> {
     if errors.is_empty() {
         Ok(value)

@@ -8,10 +8,7 @@ use crate::domain::case::{self, Event, Facts};
 use crate::domain::deadline;
 use crate::domain::outcome::{self, Channel};
 use crate::service::Fail;
-use crate::service::cases::{
-    Clock, Errors, MAX_REQUESTER_ADDRESS, MAX_REQUESTER_EMAIL, MAX_REQUESTER_PHONE, MAX_SUBJECT,
-    date, text,
-};
+use crate::service::cases::{Clock, Errors, MAX_SUBJECT, contacts, date, text};
 use chrono::NaiveDate;
 
 #[derive(serde::Deserialize, Default)]
@@ -56,15 +53,7 @@ fn edit(
         e.push(("arrived_on", "field-date-future"));
     }
     let confirmed_on = date(e, "confirmed_on", &i.confirmed_on, false);
-    let phone = text(e, "r_phone", &i.r_phone, MAX_REQUESTER_PHONE, false);
-    let email = text(e, "r_email", &i.r_email, MAX_REQUESTER_EMAIL, false);
-    if !email.is_empty() && !email.contains('@') {
-        e.push(("r_email", "field-invalid-email"));
-    }
-    let address = text(e, "r_address", &i.r_address, MAX_REQUESTER_ADDRESS, false);
-    if phone.is_empty() && email.is_empty() && address.is_empty() {
-        e.push(("r_phone", "requester-contact-required"));
-    }
+    let (phone, email, address) = contacts(e, &i.r_phone, &i.r_email, &i.r_address);
     let received_on =
         match outcome::legal_receipt_date(channel, letter_signed, arrived_on, confirmed_on) {
             Ok(d) => d,
