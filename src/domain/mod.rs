@@ -4,6 +4,7 @@ pub mod agency;
 pub mod calendar;
 pub mod case;
 pub mod deadline;
+pub mod fees;
 pub mod letters;
 pub mod outcome;
 pub mod scope;
