@@ -72,6 +72,47 @@ pub enum Event {
         reason: String,
         by: i64,
     },
+    /// An information-processing fee proposed by a clerk (fee measures; `domain::fees`).
+    FeeProposed {
+        on: NaiveDate,
+        /// `per_request` or `per_volume`.
+        method: String,
+        /// The n-th application of the month, or the pages.
+        units: u32,
+        /// In fen, as `domain::fees` computes it.
+        amount: i64,
+        /// How and where to pay, as the notice states it.
+        how_to_pay: String,
+        by: i64,
+    },
+    /// A supervisor approved the fee: the notice goes out that day and the answer clock
+    /// stops until payment.
+    FeeApproved {
+        on: NaiveDate,
+        by: i64,
+    },
+    FeeRefused {
+        on: NaiveDate,
+        reason: String,
+        by: i64,
+    },
+    /// The applicant received the fee notice: the time to pay runs from the next day.
+    FeeNoticeReceived {
+        on: NaiveDate,
+        due: NaiveDate,
+    },
+    FeePaid {
+        on: NaiveDate,
+        amount: i64,
+        receipt_no: String,
+    },
+    /// Cancelled or waived by a supervisor, with a reason: the clock runs again.
+    FeeCancelled {
+        on: NaiveDate,
+        waived: bool,
+        reason: String,
+        by: i64,
+    },
     /// Art. 35: the applicant was asked to state the reasons for an unusually large
     /// request.
     ReasonsRequested {
@@ -177,6 +218,12 @@ impl Event {
             Event::ExtensionRequested { .. } => "extension_requested",
             Event::ExtensionApproved { .. } => "extension_approved",
             Event::ExtensionRefused { .. } => "extension_refused",
+            Event::FeeProposed { .. } => "fee_proposed",
+            Event::FeeApproved { .. } => "fee_approved",
+            Event::FeeRefused { .. } => "fee_refused",
+            Event::FeeNoticeReceived { .. } => "fee_notice_received",
+            Event::FeePaid { .. } => "fee_paid",
+            Event::FeeCancelled { .. } => "fee_cancelled",
             Event::ReasonsRequested { .. } => "reasons_requested",
             Event::DeadlineSet { .. } => "deadline_set",
             Event::Decided(_) => "decided",
@@ -200,6 +247,12 @@ impl Event {
             | Event::ExtensionApproved { on, .. }
             | Event::ExtensionRefused { on, .. }
             | Event::ReasonsRequested { on, .. }
+            | Event::FeeProposed { on, .. }
+            | Event::FeeApproved { on, .. }
+            | Event::FeeRefused { on, .. }
+            | Event::FeeNoticeReceived { on, .. }
+            | Event::FeePaid { on, .. }
+            | Event::FeeCancelled { on, .. }
             | Event::DeadlineSet { on, .. }
             | Event::Delivered { on, .. }
             | Event::Reopened { on, .. }
@@ -241,6 +294,26 @@ pub enum Correction {
     },
 }
 
+/// Where a case's fee stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fee {
+    None,
+    Proposed {
+        amount: i64,
+        by: i64,
+    },
+    /// Notice issued on `notice_on`; `due` is the last day to pay once the applicant's
+    /// receipt is recorded.
+    Unpaid {
+        amount: i64,
+        notice_on: NaiveDate,
+        due: Option<NaiveDate>,
+    },
+    Paid,
+    /// Refused, cancelled or waived: no fee is due.
+    Dropped,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Extension {
     None,
@@ -262,6 +335,7 @@ pub struct Facts {
     pub deadline_set: bool,
     /// The applicant was asked for reasons (art. 35).
     pub reasons_requested: bool,
+    pub fee: Fee,
     /// A third party consulted under art. 32 objected.
     pub objection: bool,
     pub decision: Option<Decision>,
@@ -279,6 +353,7 @@ pub fn facts(events: &[Event]) -> Facts {
         extension: Extension::None,
         deadline_set: false,
         reasons_requested: false,
+        fee: Fee::None,
         objection: false,
         decision: None,
         delivered: false,
@@ -316,6 +391,28 @@ pub fn facts(events: &[Event]) -> Facts {
                 }
             }
             Event::ReasonsRequested { .. } => f.reasons_requested = true,
+            Event::FeeProposed { amount, by, .. } => {
+                f.fee = Fee::Proposed {
+                    amount: *amount,
+                    by: *by,
+                }
+            }
+            Event::FeeApproved { on, .. } => {
+                if let Fee::Proposed { amount, .. } = f.fee {
+                    f.fee = Fee::Unpaid {
+                        amount,
+                        notice_on: *on,
+                        due: None,
+                    }
+                }
+            }
+            Event::FeeNoticeReceived { due: d, .. } => {
+                if let Fee::Unpaid { due, .. } = &mut f.fee {
+                    *due = Some(*d);
+                }
+            }
+            Event::FeePaid { .. } => f.fee = Fee::Paid,
+            Event::FeeRefused { .. } | Event::FeeCancelled { .. } => f.fee = Fee::Dropped,
             Event::ExtensionRequested { by, on, .. } => {
                 f.extension = Extension::Requested { by: *by, on: *on }
             }
@@ -378,6 +475,11 @@ pub fn clock_events(events: &[Event]) -> Vec<ClockEvent> {
             Event::DeadlineSet { on, due, .. } => {
                 Some(ClockEvent::DeadlineSet { on: *on, due: *due })
             }
+            Event::FeeApproved { on, .. } => Some(ClockEvent::FeeNoticeIssued { on: *on }),
+            // A cancelled or waived fee ends the stop like a payment does.
+            Event::FeePaid { on, .. } | Event::FeeCancelled { on, .. } => {
+                Some(ClockEvent::FeePaid { on: *on })
+            }
             Event::Decided(d) => Some(ClockEvent::Decided { on: d.on }),
             Event::Reopened { on, .. } => Some(ClockEvent::Reopened { on: *on }),
             _ => None,
@@ -400,6 +502,13 @@ pub enum Action {
     RefuseExtension,
     RequestReasons,
     SetDeadline,
+    ProposeFee,
+    ApproveFee,
+    RefuseFee,
+    RecordFeeReceipt,
+    RecordPayment,
+    CancelFee,
+    CloseFeeUnpaid,
     Decide,
     Deliver,
     Reopen,
@@ -407,7 +516,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 23] = [
         Action::Assign,
         Action::EditDetails,
         Action::RequestCorrection,
@@ -420,6 +529,13 @@ impl Action {
         Action::RefuseExtension,
         Action::RequestReasons,
         Action::SetDeadline,
+        Action::ProposeFee,
+        Action::ApproveFee,
+        Action::RefuseFee,
+        Action::RecordFeeReceipt,
+        Action::RecordPayment,
+        Action::CancelFee,
+        Action::CloseFeeUnpaid,
         Action::Decide,
         Action::Deliver,
         Action::Reopen,
@@ -439,6 +555,13 @@ impl Action {
             Action::ApproveExtension => "approve_extension",
             Action::RefuseExtension => "refuse_extension",
             Action::RequestReasons => "request_reasons",
+            Action::ProposeFee => "propose_fee",
+            Action::ApproveFee => "approve_fee",
+            Action::RefuseFee => "refuse_fee",
+            Action::RecordFeeReceipt => "record_fee_receipt",
+            Action::RecordPayment => "record_payment",
+            Action::CancelFee => "cancel_fee",
+            Action::CloseFeeUnpaid => "close_fee_unpaid",
             Action::SetDeadline => "set_deadline",
             Action::Decide => "decide",
             Action::Deliver => "deliver",
@@ -548,6 +671,56 @@ pub fn check(
                 return Err("refuse-extension-too-late");
             }
         }
+        Action::ProposeFee => {
+            need_open()?;
+            if !matches!(f.fee, Fee::None | Fee::Dropped) {
+                return Err("refuse-fee-exists");
+            }
+            if pending {
+                return Err("refuse-correction-pending");
+            }
+        }
+        Action::ApproveFee | Action::RefuseFee => {
+            need_open()?;
+            if who.role != Role::Supervisor {
+                return Err("refuse-supervisor-only");
+            }
+            let Fee::Proposed { by, .. } = f.fee else {
+                return Err("refuse-no-fee-proposed");
+            };
+            if by == who.user_id {
+                return Err("refuse-own-fee");
+            }
+        }
+        Action::RecordFeeReceipt => {
+            need_open()?;
+            if !matches!(f.fee, Fee::Unpaid { due: None, .. }) {
+                return Err("refuse-no-fee-notice-out");
+            }
+        }
+        Action::RecordPayment => {
+            need_open()?;
+            if !matches!(f.fee, Fee::Unpaid { .. }) {
+                return Err("refuse-no-fee-notice-out");
+            }
+        }
+        Action::CancelFee => {
+            need_open()?;
+            if who.role == Role::Clerk {
+                return Err("refuse-supervisor-only");
+            }
+            if !matches!(f.fee, Fee::Unpaid { .. }) {
+                return Err("refuse-no-fee-notice-out");
+            }
+        }
+        Action::CloseFeeUnpaid => {
+            need_open()?;
+            match f.fee {
+                Fee::Unpaid { due: Some(due), .. } if today > due => {}
+                Fee::Unpaid { due: Some(_), .. } => return Err("refuse-fee-not-lapsed"),
+                _ => return Err("refuse-no-fee-receipt"),
+            }
+        }
         Action::RequestReasons => {
             need_open()?;
             if f.reasons_requested {
@@ -618,7 +791,8 @@ pub fn check_outcome(outcome: Outcome, f: &Facts) -> Result<(), &'static str> {
         Outcome::UnclearAfterCorrection if !matches!(f.correction, Correction::Received { .. }) => {
             Err("refuse-no-correction-received")
         }
-        Outcome::OtherFeeUnpaid => Err("refuse-no-fee-notice"),
+        // Only the close action decides this, once the time to pay has run out.
+        Outcome::OtherFeeUnpaid => Err("refuse-use-close-fee-unpaid"),
         // While a correction is awaited only a withdrawal can close the case.
         o if pending && o != Outcome::Other => Err("refuse-correction-pending"),
         _ => Ok(()),

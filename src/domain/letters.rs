@@ -33,11 +33,13 @@ pub enum LetterKind {
     LaterDeadlineNotice,
     /// Art. 32: to a third party who objected, the decision to disclose and why.
     ThirdPartyDisclosure,
+    /// The information-processing fee (收费通知书): basis, rate, amount, how and when to pay.
+    FeeNotice,
 }
 
 impl LetterKind {
     /// In the order a case usually produces them.
-    pub const ALL: [LetterKind; 11] = [
+    pub const ALL: [LetterKind; 12] = [
         LetterKind::Receipt,
         LetterKind::CorrectionNotice,
         LetterKind::ExtensionNotice,
@@ -46,6 +48,7 @@ impl LetterKind {
         LetterKind::ConsultationApplicantNotice,
         LetterKind::ReasonsRequest,
         LetterKind::LaterDeadlineNotice,
+        LetterKind::FeeNotice,
         LetterKind::Answer,
         LetterKind::ThirdPartyDisclosure,
         LetterKind::DeliveryProof,
@@ -64,6 +67,7 @@ impl LetterKind {
             LetterKind::ReasonsRequest => "reasons_request",
             LetterKind::LaterDeadlineNotice => "later_deadline_notice",
             LetterKind::ThirdPartyDisclosure => "third_party_disclosure",
+            LetterKind::FeeNotice => "fee_notice",
         }
     }
 
@@ -87,6 +91,7 @@ impl LetterKind {
             LetterKind::ReasonsRequest => "政府信息公开申请说明理由通知书",
             LetterKind::LaterDeadlineNotice => "延迟答复告知书",
             LetterKind::ThirdPartyDisclosure => "决定公开告知书",
+            LetterKind::FeeNotice => "收费通知书",
         }
     }
 
@@ -106,6 +111,7 @@ impl LetterKind {
             LetterKind::Answer => Some("依复"),
             LetterKind::ReasonsRequest | LetterKind::LaterDeadlineNotice => Some("依理"),
             LetterKind::ThirdPartyDisclosure => Some("依告"),
+            LetterKind::FeeNotice => Some("依收"),
             LetterKind::DeliveryProof => None,
         }
     }
@@ -247,6 +253,14 @@ pub enum Specific {
         consulted_on: NaiveDate,
         public_interest: String,
     },
+    FeeNotice {
+        /// `per_request` or `per_volume`, with the n-th application or the pages.
+        method: String,
+        units: u32,
+        how_to_pay: String,
+        /// Working days to pay, from the day after the notice is received.
+        days_to_pay: u32,
+    },
     ConsultationApplicantNotice {
         party_kind: ConsultationKind,
     },
@@ -282,6 +296,7 @@ impl Specific {
             Specific::ReasonsRequest { .. } => LetterKind::ReasonsRequest,
             Specific::LaterDeadline { .. } => LetterKind::LaterDeadlineNotice,
             Specific::ThirdPartyDisclosure { .. } => LetterKind::ThirdPartyDisclosure,
+            Specific::FeeNotice { .. } => LetterKind::FeeNotice,
         }
     }
 }
@@ -455,6 +470,14 @@ pub fn compose(input: &LetterInput) -> Result<Letter, LetterError> {
             }
             letter.addressee = format!("{party}：");
             letter.paragraphs = third_party_disclosure(matter, *consulted_on, why, review_body);
+        }
+        Specific::FeeNotice {
+            method,
+            units,
+            how_to_pay,
+            days_to_pay,
+        } => {
+            letter.paragraphs = fee_notice(case, method, *units, how_to_pay, *days_to_pay)?;
         }
         Specific::ConsultationThirdParty { party, matter, why } => {
             let party = required(party, "party")?;
@@ -790,6 +813,66 @@ fn later_deadline(
     ));
     p.push("特此告知。".to_string());
     Ok(p)
+}
+
+/// The fee notice: the basis, the method and its tiers, the amount, how to pay and the
+/// time to pay (the fee measures, 国办函〔2020〕109号; rules.md section 5).
+fn fee_notice(
+    case: &CaseInfo,
+    method: &str,
+    units: u32,
+    how_to_pay: &str,
+    days_to_pay: u32,
+) -> Result<Vec<String>, LetterError> {
+    use super::fees::{self, Method};
+    let how = clause(required(how_to_pay, "how_to_pay")?);
+    let (m, counted) = match method {
+        "per_request" => (
+            Method::PerRequest { nth: units },
+            format!("按件计收：这是您本月向本机关提出的第{units}件政府信息公开申请"),
+        ),
+        _ => (
+            Method::PerVolume { pages: units },
+            format!("按量计收：本次提供的政府信息共{units}页"),
+        ),
+    };
+    let c = fees::calculate(m);
+    let tiers: Vec<String> = c
+        .tiers
+        .iter()
+        .map(|t| {
+            let range = if t.from == t.to {
+                format!("第{}", t.from)
+            } else {
+                format!("第{}至{}", t.from, t.to)
+            };
+            let unit = if matches!(m, Method::PerRequest { .. }) {
+                "件"
+            } else {
+                "页"
+            };
+            format!(
+                "{range}{unit}，每{unit}{}元，计{}元",
+                fees::yuan(t.rate),
+                fees::yuan(t.amount)
+            )
+        })
+        .collect();
+    Ok(vec![
+        opening(case),
+        format!(
+            "经审查，您申请公开政府信息的数量、频次明显超过合理范围。根据{REGULATION_ZH}第四十二条和\
+             《政府信息公开信息处理费管理办法》的规定，本机关依法收取信息处理费。"
+        ),
+        format!("计收方式为{counted}。计费明细：{}。", tiers.join("；")),
+        format!("应缴信息处理费合计{}元。", fees::yuan(c.total)),
+        format!("缴费方式：{}", sentence(how)),
+        format!(
+            "请您自收到本通知书之日的次日起{days_to_pay}个工作日内缴纳。逾期未缴纳的，视为放弃申请，\
+             本机关将不再处理该政府信息公开申请。自本通知书发出之日至缴费之日，不计算在答复期限内。"
+        ),
+        "特此通知。".to_string(),
+    ])
 }
 
 /// Art. 32: a third party who objected is told what will be disclosed and why.
@@ -1193,6 +1276,8 @@ pub struct Source<'a> {
     /// Letters already issued: id, title, document number.
     pub issued: &'a [(i64, String, Option<String>)],
     pub requester_address: &'a str,
+    /// Working days to pay a fee (an office setting, 20 by the fee measures).
+    pub fee_payment_days: u32,
 }
 
 /// The part of a letter of `kind` that comes from the case's history: which event
@@ -1276,6 +1361,20 @@ pub fn specific_for(kind: LetterKind, src: &Source) -> Result<Specific, &'static
                 _ => return Err("letter-not-called-for"),
             }
         }
+        LetterKind::FeeNotice => match last(&|e| matches!(e, Event::FeeProposed { .. })) {
+            Some(Event::FeeProposed {
+                method,
+                units,
+                how_to_pay,
+                ..
+            }) => Specific::FeeNotice {
+                method,
+                units,
+                how_to_pay,
+                days_to_pay: src.fee_payment_days,
+            },
+            _ => return Err("letter-not-called-for"),
+        },
         LetterKind::ThirdPartyDisclosure => {
             let objected = src.events.iter().rev().find_map(|e| match e {
                 Event::ConsultationStarted {
@@ -1394,6 +1493,7 @@ fn wanted(kind: LetterKind, events: &[Event]) -> usize {
         }
         LetterKind::Answer => count(&|e| matches!(e, Event::Decided(_))),
         LetterKind::ReasonsRequest => count(&|e| matches!(e, Event::ReasonsRequested { .. })),
+        LetterKind::FeeNotice => count(&|e| matches!(e, Event::FeeApproved { .. })),
         LetterKind::LaterDeadlineNotice => count(&|e| matches!(e, Event::DeadlineSet { .. })),
         // Once per decision to disclose while a third party's objection stands (art. 32).
         LetterKind::ThirdPartyDisclosure => {
@@ -1502,7 +1602,8 @@ mod tests {
             assert_eq!(LetterKind::parse(k.code()), Some(k));
             assert!(!k.title_zh().is_empty());
         }
-        assert_eq!(LetterKind::parse("fee_notice"), None);
+        assert_eq!(LetterKind::parse("fee_letter"), None);
+        assert_eq!(LetterKind::FeeNotice.type_code(), Some("依收"));
         assert_eq!(LetterKind::Answer.type_code(), Some("依复"));
         assert_eq!(LetterKind::CorrectionNotice.type_code(), Some("依补"));
         assert_eq!(LetterKind::ExtensionNotice.type_code(), Some("依延"));
@@ -1908,6 +2009,7 @@ mod tests {
             due_on,
             issued: &[],
             requester_address: "某路1号",
+            fee_payment_days: 20,
         };
         // The date printed is the engine's at issue: none while the clock stands still.
         assert_eq!(
@@ -1931,6 +2033,33 @@ mod tests {
             Err("letter-not-called-for")
         );
         assert_eq!(delivery_method_zh("post"), "邮寄");
+    }
+
+    #[test]
+    fn the_fee_notice_states_basis_tiers_amount_and_time() {
+        let t = text(
+            &compose(&input(
+                LetterKind::FeeNotice,
+                Specific::FeeNotice {
+                    method: "per_volume".into(),
+                    units: 120,
+                    how_to_pay: "凭本通知书到本机关财务室缴纳".into(),
+                    days_to_pay: 20,
+                },
+            ))
+            .unwrap(),
+        );
+        assert!(
+            t.contains("第四十二条") && t.contains("信息处理费管理办法"),
+            "{t}"
+        );
+        assert!(t.contains("第31至100页，每页10.00元，计700.00元"), "{t}");
+        assert!(t.contains("第101至120页，每页20.00元，计400.00元"), "{t}");
+        assert!(t.contains("合计1100.00元") && t.contains("财务室"), "{t}");
+        assert!(
+            t.contains("次日起20个工作日内") && t.contains("视为放弃申请"),
+            "{t}"
+        );
     }
 
     #[test]

@@ -75,6 +75,7 @@ pub fn issue(
                 due_on: dl.due_on,
                 issued: &issued_refs,
                 requester_address: &requester.address,
+                fee_payment_days: clock.settings.fee_payment_days,
             },
         )
         .map_err(Fail::Refused)?;

@@ -10,6 +10,7 @@ use crate::db::{self, DbConn, agencies::Agency, cases as q};
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{self, Action, Event};
 use crate::domain::deadline::{Deadline, Settings, Step};
+use crate::domain::fees;
 use crate::domain::outcome::{Channel, Ground, Outcome, RequesterType};
 use crate::domain::scope::Role;
 use crate::error::AppError;
@@ -958,6 +959,39 @@ fn describe(tr: &Tr, e: &Event) -> Vec<String> {
             None => tr.ta1("case-extension-approved-stopped", "days", days),
         }],
         Event::ReasonsRequested { note, .. } => vec![note.clone()],
+        Event::FeeProposed {
+            method,
+            units,
+            amount,
+            how_to_pay,
+            ..
+        } => vec![
+            tr.ta(
+                &format!("fee-calculation-{}", method.replace('_', "-")),
+                &[
+                    ("units", &units.to_string()),
+                    ("amount", &fees::yuan(*amount)),
+                ],
+            ),
+            tr.labelled("field-how-to-pay", how_to_pay),
+        ],
+        Event::FeeApproved { .. } => Vec::new(),
+        Event::FeeRefused { reason, .. } => vec![tr.labelled("field-reason", reason)],
+        Event::FeeNoticeReceived { due, .. } => vec![tr.labelled("field-fee-due", due)],
+        Event::FeePaid {
+            amount, receipt_no, ..
+        } => vec![
+            tr.labelled("field-amount", fees::yuan(*amount)),
+            tr.labelled("field-receipt-no", receipt_no),
+        ],
+        Event::FeeCancelled { waived, reason, .. } => vec![
+            tr.t(if *waived {
+                "fee-waived"
+            } else {
+                "fee-cancelled"
+            }),
+            tr.labelled("field-reason", reason),
+        ],
         Event::DeadlineSet {
             due,
             reason,

@@ -12,6 +12,7 @@ mod decision;
 mod delivery;
 mod details;
 mod extension;
+mod fee;
 
 use super::{
     Clock, Errors, Staff, append, date, derive, done, event_date, history, load_in_scope, refresh,
@@ -92,6 +93,13 @@ forms! {
     RefuseExtension => extension::Refuse,
     RequestReasons => art35::RequestReasons,
     SetDeadline => art35::SetDeadline,
+    ProposeFee => fee::Propose,
+    ApproveFee => fee::Approve,
+    RefuseFee => fee::Refuse,
+    RecordFeeReceipt => fee::Receipt,
+    RecordPayment => fee::Payment,
+    CancelFee => fee::Cancel,
+    CloseFeeUnpaid => fee::CloseUnpaid,
     Decide => decision::Decide,
     Deliver => delivery::Deliver,
     Reopen => admin::Reopen,
