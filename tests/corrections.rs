@@ -14,6 +14,7 @@ both_backends!(
     the_supervisor_sees_what_an_extension_changes,
     a_date_on_a_day_off_is_pointed_out,
     the_decision_form_shows_what_the_outcome_needs,
+    intake_points_out_repeats_and_a_months_volume,
 );
 
 fn setup(app: &TestApp) {
@@ -293,4 +294,45 @@ async fn the_decision_form_shows_what_the_outcome_needs(app: TestApp) {
     .assert_lacks("name=\"other_agency\"");
     let js = wang.get("/static/decide.js").await;
     js.assert_ok().assert_contains("data-outcomes");
+}
+
+async fn intake_points_out_repeats_and_a_months_volume(app: TestApp) {
+    setup(&app);
+    let wang = app.login("wang").await;
+    let gtj = app.agency_id("CZ-GTJ");
+    let first = case_id(&common::intake_at(&wang, &gtj, &[]).await);
+    let c = app.stored(first);
+    let rid = c.requester_id.to_string();
+    let existing = [
+        ("requester_id", rid.as_str()),
+        ("r_name", ""),
+        ("r_phone", ""),
+    ];
+    // The same information again, from the requester on record.
+    let mut again = existing.to_vec();
+    again.push(("preview", "1"));
+    common::intake_at(&wang, &gtj, &again)
+        .await
+        .assert_ok()
+        .assert_contains(&format!("此前已申请过相同内容（{}）", c.tracking_no));
+    // The eleventh application of the month reaches the per-request fee tiers.
+    for n in 2..=10 {
+        let subject = format!("第{n}项申请");
+        let mut fields = existing.to_vec();
+        fields.push(("subject", &subject));
+        case_id(&common::intake_at(&wang, &gtj, &fields).await);
+    }
+    let mut eleventh = existing.to_vec();
+    eleventh.extend([("subject", "第11项申请"), ("preview", "1")]);
+    common::intake_at(&wang, &gtj, &eleventh)
+        .await
+        .assert_ok()
+        .assert_contains("本月向本机关提出的第 11 件申请")
+        .assert_lacks("此前已申请过相同内容");
+    // The requester's page counts them.
+    wang.get(&format!("/requesters/{rid}"))
+        .await
+        .assert_ok()
+        .assert_contains("2024-09")
+        .assert_contains("<td class=\"num\">10</td>");
 }

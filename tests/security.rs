@@ -132,6 +132,17 @@ async fn requesters_belong_to_the_agencies_holding_their_cases(app: TestApp) {
         .await;
     shown.assert_ok().assert_contains("11010519491231002X");
     assert_eq!(audit_count(&app, "requester.reveal_id"), 1);
+    // The requester's page: their applications in scope, nobody else's.
+    let number = app.stored(id).tracking_no;
+    ca1.get(&format!("/requesters/{requester}"))
+        .await
+        .assert_ok()
+        .assert_contains(&number)
+        .assert_contains("110***********002X")
+        .assert_lacks("11010519491231002X");
+    cb.get(&format!("/requesters/{requester}"))
+        .await
+        .assert_status(404);
     // B's clerk cannot ask for it either.
     cb.post_raw(
         &format!("/cases/{id}/identity"),
@@ -743,12 +754,15 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
     let letter = issue(&ca1, id, "receipt").await.location.unwrap();
     let letter_id = letter.rsplit('/').next().unwrap().to_string();
     let (a1, victim) = (app.agency_id("A1"), user_id(&app, "victim"));
+    let requester = app.stored(id).requester_id;
     // Fills a route's placeholders; a placeholder nobody knows fails the test,
     // so a new kind of route must be added here.
     let fill = |path: &str| -> String {
         let mut p = path.to_string();
         let id_value = if path.starts_with("/cases/") {
             id.to_string()
+        } else if path.starts_with("/requesters/") {
+            requester.to_string()
         } else if path.starts_with("/admin/agencies/") {
             a1.clone()
         } else if path.starts_with("/admin/users/") {
@@ -801,7 +815,9 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
             };
             let what = format!("{who:?} {method} {path} -> {}", r.status);
             assert!(r.status < 500, "{what}: {}", r.body);
-            let case_route = path.starts_with("/cases/{id}");
+            // Routes about one case or one requester: another subtree finds nothing.
+            let case_route =
+                path.starts_with("/cases/{id}") || path.starts_with("/requesters/{id}");
             match (access, who) {
                 (Access::Public, _) => {}
                 (_, Who::Anonymous) => assert!(
@@ -816,7 +832,9 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
                 (Access::Supervisor, _) => assert_eq!(r.status, 200, "{what}"),
                 (Access::Staff, Who::ClerkElsewhere | Who::SupervisorElsewhere) if case_route => {
                     // Exactly as for a case that does not exist.
-                    let missing = url.replacen(&format!("/cases/{id}"), "/cases/999999", 1);
+                    let missing = url
+                        .replacen(&format!("/cases/{id}"), "/cases/999999", 1)
+                        .replacen(&format!("/requesters/{requester}"), "/requesters/999999", 1);
                     let m = match method {
                         "get" => b.get(&missing).await,
                         _ => b.post_raw(&missing, &[("csrf_token", &token)]).await,

@@ -239,6 +239,24 @@ pub fn recent_same(
         .optional()
 }
 
+/// A requester's cases in these agencies (None: everywhere), newest first.
+pub fn of_requester(
+    conn: &mut DbConn,
+    requester_id: i64,
+    agencies: Option<&[i64]>,
+) -> QueryResult<Vec<Case>> {
+    let mut q = cases::table
+        .filter(cases::requester_id.eq(requester_id))
+        .filter(cases::status.ne("void"))
+        .into_boxed();
+    if let Some(ids) = agencies {
+        q = q.filter(cases::agency_id.eq_any(ids.to_vec()));
+    }
+    q.order((cases::received_on.desc(), cases::id.desc()))
+        .select(Case::as_select())
+        .load(conn)
+}
+
 /// A requester, if they have a case in scope.
 pub fn find_requester_in_scope(
     conn: &mut DbConn,

@@ -231,14 +231,14 @@ pub async fn create(
                         received_on: i.received_on,
                         due_on: i.deadline.due_on,
                         steps: explain(&tr, &i.deadline),
-                        warnings: held_by(&tr, &i.id_held_by),
+                        warnings: warnings(&tr, &i.notes),
                     })),
                     Err(Fail::Fields(f)) => Ok(IntakeResult::Refused(f)),
                     Err(e) => Err(e.into()),
                 };
             }
             match service::cases::intake(c, &env.staff, &to_save, &env.clock()) {
-                Ok(r) => Ok(IntakeResult::Saved(r.id, held_by(&tr, &r.id_held_by))),
+                Ok(r) => Ok(IntakeResult::Saved(r.id, warnings(&tr, &r.notes))),
                 Err(Fail::Fields(f)) => Ok(IntakeResult::Refused(f)),
                 Err(Fail::Duplicate(id, no)) => Ok(IntakeResult::Duplicate(id, no)),
                 Err(e) => Err(e.into()),
@@ -276,12 +276,21 @@ enum IntakeResult {
     Duplicate(i64, String),
 }
 
-/// The warning that an identity number is already held under other names.
-fn held_by(tr: &Tr, names: &[String]) -> Vec<String> {
-    if names.is_empty() {
-        return Vec::new();
+/// What the clerk is warned of at intake: an identity number held under other names, the
+/// same information asked for before, a month's volume reaching the fee tiers.
+fn warnings(tr: &Tr, notes: &crate::service::cases::Notes) -> Vec<String> {
+    let mut w = Vec::new();
+    if !notes.id_held_by.is_empty() {
+        let names = notes.id_held_by.join(&tr.t("names-separator"));
+        w.push(tr.ta1("intake-id-held-by", "names", names));
     }
-    vec![tr.ta1("intake-id-held-by", "names", tr.names(names))]
+    if let Some(no) = &notes.asked_before {
+        w.push(tr.ta1("intake-asked-before", "number", no));
+    }
+    if let Some(n) = notes.nth_this_month {
+        w.push(tr.ta1("intake-month-volume", "count", n));
+    }
+    w
 }
 
 // ---------------------------------------------------------------- the case page

@@ -15,6 +15,7 @@ pub mod input;
 pub mod letters;
 pub mod lists;
 pub mod page;
+pub mod requesters;
 pub mod session;
 
 use crate::config::WebConfig;
@@ -147,6 +148,7 @@ route_table! {
     post "/cases/{id}/act/{action}" Staff => cases::act;
     post "/cases/{id}/letters" Staff => cases::issue_letter;
     get "/cases/{id}/letters/{letter}" Staff => cases::show_letter;
+    get "/requesters/{id}" Staff => requesters::show;
     get "/dashboard" Supervisor => dashboard::show;
     get "/admin/agencies" Admin => admin::agencies::list;
     get "/admin/agencies/new" Admin => admin::agencies::new_form;

@@ -70,8 +70,20 @@ pub struct Intake {
     pub how_provided: String,
     /// The deadline as it stands at intake, for the preview.
     pub deadline: Deadline,
+    /// What the clerk should know about this application before recording it.
+    pub notes: Notes,
+}
+
+/// Facts about an application worth a warning, not a refusal.
+#[derive(Clone, Debug, Default)]
+pub struct Notes {
     /// Other names (of requesters in scope) under which the identity number is held.
     pub id_held_by: Vec<String>,
+    /// An earlier case of the same requester for the same information (art. 36(6)).
+    pub asked_before: Option<String>,
+    /// Which application of the requester to this agency in the month this one is,
+    /// from the 11th on (the fee tiers; art. 35 for clearly unreasonable volumes).
+    pub nth_this_month: Option<usize>,
 }
 
 fn requester_fields(errors: &mut Errors, i: &IntakeInput) -> RequesterFields {
@@ -250,6 +262,24 @@ pub fn check_intake(
         }
         _ => Vec::new(),
     };
+    // An existing requester: the same information asked for before, and how many
+    // applications this one makes this month.
+    let mut asked_before = None;
+    let mut nth_this_month = None;
+    if let (Ok(rid), Ok(_)) = (&requester, i.agency_id.trim().parse::<i64>()) {
+        let theirs = q::of_requester(conn, *rid, staff.scope.ids())?;
+        asked_before = theirs
+            .iter()
+            .find(|c| c.subject.trim() == subject.trim())
+            .map(|c| c.tracking_no.clone());
+        let month = |d: NaiveDate| (chrono::Datelike::year(&d), chrono::Datelike::month(&d));
+        let n = theirs
+            .iter()
+            .filter(|c| c.agency_id == agency_id && month(c.received_on) == month(received_on))
+            .count()
+            + 1;
+        nth_this_month = (n > 10).then_some(n);
+    }
     done(
         errors,
         Intake {
@@ -268,7 +298,11 @@ pub fn check_intake(
             findings,
             how_provided,
             deadline,
-            id_held_by,
+            notes: Notes {
+                id_held_by,
+                asked_before,
+                nth_this_month,
+            },
         },
     )
 }
@@ -284,8 +318,7 @@ fn public_code() -> String {
 /// A recorded application, with what the clerk should be told about it.
 pub struct Recorded {
     pub id: i64,
-    /// Other names in scope holding the requester's identity number.
-    pub id_held_by: Vec<String>,
+    pub notes: Notes,
 }
 
 /// Records a new application. A form submitted twice (same token) records it once.
@@ -308,7 +341,7 @@ pub fn intake(
     {
         return Ok(Recorded {
             id,
-            id_held_by: Vec::new(),
+            notes: Notes::default(),
         });
     }
     recorded
@@ -327,7 +360,7 @@ fn record(
         {
             return Ok(Recorded {
                 id,
-                id_held_by: Vec::new(),
+                notes: Notes::default(),
             });
         }
         let i = check_intake(conn, staff, input, clock)?;
@@ -353,7 +386,7 @@ fn record(
             {
                 return Ok(Recorded {
                     id,
-                    id_held_by: Vec::new(),
+                    notes: Notes::default(),
                 });
             }
             return Err(Fail::Duplicate(id, no));
@@ -414,9 +447,6 @@ fn record(
             append(conn, id, Some(staff.id), e)?;
         }
         refresh(conn, id, clock)?;
-        Ok(Recorded {
-            id,
-            id_held_by: i.id_held_by,
-        })
+        Ok(Recorded { id, notes: i.notes })
     })
 }
