@@ -17,14 +17,11 @@ both_backends!(
     intake_points_out_repeats_and_a_months_volume,
 );
 
+/// The office, and a second department with its own clerk.
 fn setup(app: &TestApp) {
-    app.agency("CZ", "常州市人民政府", "government", None);
-    app.agency("CZ-GTJ", "常州市国土资源局", "department", Some("CZ"));
+    app.office();
     app.agency("CZ-HB", "常州市环境保护局", "department", Some("CZ"));
-    app.user("wang", "clerk", Some("CZ-GTJ"));
     app.user("zhao", "clerk", Some("CZ-HB"));
-    app.user("boss", "supervisor", Some("CZ"));
-    app.set_today("2024-09-27");
 }
 
 async fn a_registered_detail_is_corrected_with_its_old_value(app: TestApp) {

@@ -4,7 +4,7 @@
 //! cancelled; and the refusals.
 
 mod common;
-use common::{TestApp, act, case_id, date, issue};
+use common::{TestApp, act, case_id, date, letter_text};
 
 both_backends!(
     a_fee_paid_moves_the_deadline_by_the_days_it_stood,
@@ -12,30 +12,14 @@ both_backends!(
     fees_are_refused_where_the_rules_say_so,
 );
 
-fn setup(app: &TestApp) {
-    app.agency("CZ", "常州市人民政府", "government", None);
-    app.agency("CZ-GTJ", "常州市国土资源局", "department", Some("CZ"));
-    app.user("wang", "clerk", Some("CZ-GTJ"));
-    app.user("boss", "supervisor", Some("CZ"));
-    app.set_today("2024-09-27");
-}
-
 const PROPOSAL: [(&str, &str); 3] = [
     ("method", "per_volume"),
     ("units", "120"),
     ("how_to_pay", "凭本通知书到本机关财务室缴纳"),
 ];
 
-async fn letter_text(b: &common::Browser, id: i64, kind: &str) -> String {
-    let r = issue(b, id, kind).await;
-    assert_eq!(r.status, 303, "{kind}: {}", r.body);
-    let page = b.get(r.location.as_deref().unwrap()).await;
-    page.assert_ok();
-    page.texts(".paper").join("\n")
-}
-
 async fn a_fee_paid_moves_the_deadline_by_the_days_it_stood(app: TestApp) {
-    setup(&app);
+    app.office();
     let wang = app.login("wang").await;
     let boss = app.login("boss").await;
     let id = case_id(&common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[]).await);
@@ -101,7 +85,7 @@ async fn a_fee_paid_moves_the_deadline_by_the_days_it_stood(app: TestApp) {
 }
 
 async fn an_unpaid_fee_closes_the_case_as_withdrawn(app: TestApp) {
-    setup(&app);
+    app.office();
     let wang = app.login("wang").await;
     let boss = app.login("boss").await;
     let id = case_id(&common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[]).await);
@@ -160,7 +144,7 @@ async fn an_unpaid_fee_closes_the_case_as_withdrawn(app: TestApp) {
 }
 
 async fn fees_are_refused_where_the_rules_say_so(app: TestApp) {
-    setup(&app);
+    app.office();
     let wang = app.login("wang").await;
     let boss = app.login("boss").await;
     let id = case_id(&common::intake_at(&wang, &app.agency_id("CZ-GTJ"), &[]).await);

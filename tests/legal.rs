@@ -6,7 +6,7 @@
 //! and cases under the 2008 Regulation.
 
 mod common;
-use common::{Browser, Page, TestApp, act, case_id, date, issue};
+use common::{Browser, Page, TestApp, act, case_id, date, letter_text};
 
 both_backends!(
     a_missed_deadline_stays_missed,
@@ -17,30 +17,14 @@ both_backends!(
     cases_under_the_2008_regulation_and_implausible_receipt_dates,
 );
 
-fn setup(app: &TestApp) {
-    app.agency("CZ", "常州市人民政府", "government", None);
-    app.agency("CZ-GTJ", "常州市国土资源局", "department", Some("CZ"));
-    app.user("wang", "clerk", Some("CZ-GTJ"));
-    app.user("boss", "supervisor", Some("CZ"));
-    app.set_today("2024-09-27");
-}
-
 /// A case received 2024-09-27: due 2024-10-30, 2024-11-27 when extended.
 async fn received(app: &TestApp, b: &Browser) -> i64 {
     case_id(&common::intake_at(b, &app.agency_id("CZ-GTJ"), &[]).await)
 }
 
 /// Issues a letter and returns its text.
-async fn letter(b: &Browser, id: i64, kind: &str) -> String {
-    let r = issue(b, id, kind).await;
-    assert_eq!(r.status, 303, "{kind}: {}", r.body);
-    let page = b.get(r.location.as_deref().unwrap()).await;
-    page.assert_ok();
-    page.texts(".paper").join("\n")
-}
-
 async fn a_missed_deadline_stays_missed(app: TestApp) {
-    setup(&app);
+    app.office();
     let wang = app.login("wang").await;
     let id = received(&app, &wang).await;
     app.set_today("2024-11-04");
@@ -126,7 +110,7 @@ async fn a_missed_deadline_stays_missed(app: TestApp) {
 }
 
 async fn article_35_asks_for_reasons_then_sets_a_later_deadline_in_time(app: TestApp) {
-    setup(&app);
+    app.office();
     let wang = app.login("wang").await;
     let boss = app.login("boss").await;
     let id = received(&app, &wang).await;
@@ -149,7 +133,7 @@ async fn article_35_asks_for_reasons_then_sets_a_later_deadline_in_time(app: Tes
     )
     .await
     .assert_redirect(&format!("/cases/{id}"));
-    let text = letter(&wang, id, "reasons_request").await;
+    let text = letter_text(&wang, id, "reasons_request").await;
     assert!(
         text.contains("第三十五条") && text.contains("说明申请理由"),
         "{text}"
@@ -158,7 +142,7 @@ async fn article_35_asks_for_reasons_then_sets_a_later_deadline_in_time(app: Tes
         .await
         .assert_redirect(&format!("/cases/{id}"));
     assert_eq!(app.stored(id).due_on, Some(date("2024-12-31")));
-    let text = letter(&wang, id, "later_deadline_notice").await;
+    let text = letter_text(&wang, id, "later_deadline_notice").await;
     assert!(
         text.contains("2024年12月31日") && text.contains("开展学术研究"),
         "{text}"
@@ -180,7 +164,7 @@ async fn article_35_asks_for_reasons_then_sets_a_later_deadline_in_time(app: Tes
 }
 
 async fn an_extension_during_a_consultation_prints_no_guessed_date(app: TestApp) {
-    setup(&app);
+    app.office();
     let wang = app.login("wang").await;
     let boss = app.login("boss").await;
     let id = received(&app, &wang).await;
@@ -201,7 +185,7 @@ async fn an_extension_during_a_consultation_prints_no_guessed_date(app: TestApp)
     .await
     .assert_redirect(&format!("/cases/{id}"));
     // The consultation letter states the period from receipt, with no date of its own.
-    let text = letter(&wang, id, "consultation_third_party").await;
+    let text = letter_text(&wang, id, "consultation_third_party").await;
     assert!(text.contains("自收到本意见书之日起15个工作日内"), "{text}");
     assert!(!text.contains("即于"), "{text}");
     // The stop lasts 15 working days from the party's receipt (2024-10-10): to 10-30.
@@ -218,7 +202,7 @@ async fn an_extension_during_a_consultation_prints_no_guessed_date(app: TestApp)
     act(&boss, id, "approve_extension", &[])
         .await
         .assert_redirect(&format!("/cases/{id}"));
-    let text = letter(&wang, id, "extension_notice").await;
+    let text = letter_text(&wang, id, "extension_notice").await;
     assert!(text.contains("延长20个工作日"), "{text}");
     assert!(!text.contains("延长至") && !text.contains("，至"), "{text}");
     // Once the reply is in, the engine's date is what any later notice would print.
@@ -251,12 +235,12 @@ async fn an_extension_during_a_consultation_prints_no_guessed_date(app: TestApp)
         .assert_redirect(&format!("/cases/{id}"));
     let due = app.stored(id).due_on.unwrap();
     assert_eq!(due, date("2024-11-27"));
-    let text = letter(&wang, id, "extension_notice").await;
+    let text = letter_text(&wang, id, "extension_notice").await;
     assert!(text.contains("至2024年11月27日"), "{text}");
 }
 
 async fn no_decision_while_a_consultation_runs_and_the_objector_is_told(app: TestApp) {
-    setup(&app);
+    app.office();
     let wang = app.login("wang").await;
     let id = received(&app, &wang).await;
     app.set_today("2024-10-08");
@@ -303,7 +287,7 @@ async fn no_decision_while_a_consultation_runs_and_the_objector_is_told(app: Tes
     act(&wang, id, "decide", &with_reason)
         .await
         .assert_redirect(&format!("/cases/{id}"));
-    let text = letter(&wang, id, "third_party_disclosure").await;
+    let text = letter_text(&wang, id, "third_party_disclosure").await;
     assert!(text.contains("某某建材有限公司"), "{text}");
     assert!(
         text.contains("第三十二条")
@@ -315,7 +299,7 @@ async fn no_decision_while_a_consultation_runs_and_the_objector_is_told(app: Tes
 }
 
 async fn refusals_and_partial_disclosures_name_their_ground(app: TestApp) {
-    setup(&app);
+    app.office();
     let wang = app.login("wang").await;
     let id = received(&app, &wang).await;
     let partial = [
@@ -332,7 +316,7 @@ async fn refusals_and_partial_disclosures_name_their_ground(app: TestApp) {
     act(&wang, id, "decide", &grounded)
         .await
         .assert_redirect(&format!("/cases/{id}"));
-    let text = letter(&wang, id, "answer").await;
+    let text = letter_text(&wang, id, "answer").await;
     assert!(text.contains("第十六条第二款"), "{text}");
     // Another law must be named with its article, and the letter cites it.
     let id = case_id(
@@ -356,7 +340,7 @@ async fn refusals_and_partial_disclosures_name_their_ground(app: TestApp) {
     act(&wang, id, "decide", &named)
         .await
         .assert_redirect(&format!("/cases/{id}"));
-    let text = letter(&wang, id, "answer").await;
+    let text = letter_text(&wang, id, "answer").await;
     assert!(
         text.contains("《中华人民共和国统计法》第三十九条"),
         "{text}"
@@ -364,7 +348,7 @@ async fn refusals_and_partial_disclosures_name_their_ground(app: TestApp) {
 }
 
 async fn cases_under_the_2008_regulation_and_implausible_receipt_dates(app: TestApp) {
-    setup(&app);
+    app.office();
     let wang = app.login("wang").await;
     let boss = app.login("boss").await;
     app.set_today("2019-03-01");
@@ -376,7 +360,7 @@ async fn cases_under_the_2008_regulation_and_implausible_receipt_dates(app: Test
         )
         .await,
     );
-    let text = letter(&wang, id, "receipt").await;
+    let text = letter_text(&wang, id, "receipt").await;
     assert!(
         text.contains("第二十四条第二款") && text.contains("15个工作日"),
         "{text}"
@@ -388,7 +372,7 @@ async fn cases_under_the_2008_regulation_and_implausible_receipt_dates(app: Test
     act(&boss, id, "approve_extension", &[])
         .await
         .assert_redirect(&format!("/cases/{id}"));
-    let text = letter(&wang, id, "extension_notice").await;
+    let text = letter_text(&wang, id, "extension_notice").await;
     assert!(
         text.contains("第二十四条第二款") && text.contains("延长15个工作日"),
         "{text}"

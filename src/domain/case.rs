@@ -205,6 +205,34 @@ pub struct Decision {
     pub public_interest: String,
 }
 
+impl Decision {
+    /// A decision that needs nothing but what was found and how it is delivered: the
+    /// outcomes the office reaches by itself (correction or fee not done in time, an
+    /// answer on the spot). The other texts stay empty.
+    pub fn plain(
+        on: NaiveDate,
+        outcome: Outcome,
+        findings: String,
+        delivery_method: String,
+    ) -> Self {
+        Decision {
+            on,
+            outcome,
+            findings,
+            reasons: String::new(),
+            extra_basis: String::new(),
+            how_provided: String::new(),
+            other_agency: String::new(),
+            earlier_answer: String::new(),
+            earlier_answer_on: None,
+            delivery_method,
+            ground: None,
+            ground_law: String::new(),
+            public_interest: String::new(),
+        }
+    }
+}
+
 impl Event {
     /// The kind as stored in the `kind` column (the JSON tag).
     pub fn kind(&self) -> &'static str {
@@ -572,6 +600,16 @@ impl Action {
 
     pub fn parse(s: &str) -> Option<Action> {
         Self::ALL.into_iter().find(|a| a.code() == s)
+    }
+
+    /// The form's date fields that the law counts in working days, so a day off
+    /// there is worth pointing out: the last day to correct (art. 30) and a later
+    /// deadline (art. 35).
+    pub fn working_day_fields(self) -> &'static [&'static str] {
+        match self {
+            Action::RequestCorrection | Action::SetDeadline => &["due"],
+            _ => &[],
+        }
     }
 }
 
@@ -1006,21 +1044,12 @@ mod tests {
     #[test]
     fn closed_and_void_cases() {
         let mut ev = vec![intake("2024-09-27")];
-        ev.push(Event::Decided(Decision {
-            on: d("2024-10-10"),
-            outcome: Outcome::Disclosed,
-            findings: String::new(),
-            reasons: String::new(),
-            extra_basis: String::new(),
-            how_provided: String::new(),
-            other_agency: String::new(),
-            earlier_answer: String::new(),
-            earlier_answer_on: None,
-            delivery_method: "paper".into(),
-            ground: None,
-            ground_law: String::new(),
-            public_interest: String::new(),
-        }));
+        ev.push(Event::Decided(Decision::plain(
+            d("2024-10-10"),
+            Outcome::Disclosed,
+            String::new(),
+            "paper".into(),
+        )));
         let t = "2024-10-11";
         let f = facts(&ev);
         assert_eq!(f.status, Status::Closed);

@@ -792,19 +792,13 @@ pub async fn act(
 }
 
 /// Dates typed into a form that the law counts in working days but that fall on a
-/// day off: a last day for the applicant, or a later deadline (art. 30, 35).
+/// day off (which fields: `Action::working_day_fields`).
 fn off_days(calendar: &Calendar, action: Action, fields: &[(String, String)]) -> Vec<NaiveDate> {
-    if !matches!(action, Action::RequestCorrection | Action::SetDeadline) {
-        return Vec::new();
-    }
-    let typed = fields
+    fields
         .iter()
-        .find(|(k, _)| k == "due")
-        .map_or("", |(_, v)| v.as_str());
-    NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d")
-        .ok()
+        .filter(|(k, _)| action.working_day_fields().contains(&k.as_str()))
+        .filter_map(|(_, v)| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok())
         .filter(|d| !calendar.is_working_day(*d))
-        .into_iter()
         .collect()
 }
 

@@ -265,6 +265,16 @@ impl TestApp {
         f(&mut self.conn())
     }
 
+    /// A land bureau under a city government, its clerk `wang` and the city's
+    /// supervisor `boss`; today is 2024-09-27 (a case received then is due 2024-10-30).
+    pub fn office(&self) {
+        self.agency("CZ", "常州市人民政府", "government", None);
+        self.agency("CZ-GTJ", "常州市国土资源局", "department", Some("CZ"));
+        self.user("wang", "clerk", Some("CZ-GTJ"));
+        self.user("boss", "supervisor", Some("CZ"));
+        self.set_today("2024-09-27");
+    }
+
     /// A browser signed in as an existing account.
     pub async fn login(&self, username: &str) -> Browser {
         let b = self.browser();
@@ -560,6 +570,15 @@ pub async fn act(b: &Browser, id: i64, action: &str, fields: &[(&str, &str)]) ->
     ];
     all.extend_from_slice(fields);
     b.post_raw(&format!("/cases/{id}/act/{action}"), &all).await
+}
+
+/// Issues a letter from the case page and returns its text as printed.
+pub async fn letter_text(b: &Browser, id: i64, kind: &str) -> String {
+    let r = issue(b, id, kind).await;
+    assert_eq!(r.status, 303, "{kind}: {}", r.body);
+    let page = b.get(r.location.as_deref().unwrap()).await;
+    page.assert_ok();
+    page.texts(".paper").join("\n")
 }
 
 /// Issues a letter from the case page.

@@ -430,19 +430,13 @@ fn record(
         }];
         if let Some(outcome) = i.on_the_spot {
             events.push(Event::Decided(Decision {
-                on: i.received_on,
-                outcome,
-                findings: i.findings.clone(),
-                reasons: String::new(),
-                extra_basis: String::new(),
                 how_provided: i.how_provided.clone(),
-                other_agency: String::new(),
-                earlier_answer: String::new(),
-                earlier_answer_on: None,
-                delivery_method: "in_person".into(),
-                ground: None,
-                ground_law: String::new(),
-                public_interest: String::new(),
+                ..Decision::plain(
+                    i.received_on,
+                    outcome,
+                    i.findings.clone(),
+                    "in_person".into(),
+                )
             }));
         }
         for e in &events {

@@ -86,20 +86,11 @@ pub struct Overdue {
 impl Form for Overdue {
     fn build(&self, cx: &mut Cx) -> Result<Vec<Event>, Fail> {
         let on = cx.event_date("on", &self.on).unwrap_or(cx.today());
-        Ok(vec![Event::Decided(Decision {
+        Ok(vec![Event::Decided(Decision::plain(
             on,
-            outcome: Outcome::OtherCorrectionOverdue,
-            findings: cx.text("findings", &self.findings, MAX_TEXT, false),
-            reasons: String::new(),
-            extra_basis: String::new(),
-            how_provided: String::new(),
-            other_agency: String::new(),
-            earlier_answer: String::new(),
-            earlier_answer_on: None,
-            delivery_method: cx.delivery_method("delivery_method", &self.delivery_method),
-            ground: None,
-            ground_law: String::new(),
-            public_interest: String::new(),
-        })])
+            Outcome::OtherCorrectionOverdue,
+            cx.text("findings", &self.findings, MAX_TEXT, false),
+            cx.delivery_method("delivery_method", &self.delivery_method),
+        ))])
     }
 }

@@ -222,21 +222,12 @@ impl Form for CloseUnpaid {
             LetterKind::FeeNotice.title_zh(),
             letters::format_date_zh(due),
         );
-        Ok(vec![Event::Decided(Decision {
-            on: cx.today(),
-            outcome: Outcome::OtherFeeUnpaid,
+        Ok(vec![Event::Decided(Decision::plain(
+            cx.today(),
+            Outcome::OtherFeeUnpaid,
             findings,
-            reasons: String::new(),
-            extra_basis: String::new(),
-            how_provided: String::new(),
-            other_agency: String::new(),
-            earlier_answer: String::new(),
-            earlier_answer_on: None,
-            delivery_method: cx.delivery_method("delivery_method", &self.delivery_method),
-            ground: None,
-            ground_law: String::new(),
-            public_interest: String::new(),
-        })])
+            cx.delivery_method("delivery_method", &self.delivery_method),
+        ))])
     }
 }
 
