@@ -37,6 +37,11 @@ async fn a_fee_paid_moves_the_deadline_by_the_days_it_stood(app: TestApp) {
         .assert_redirect(&format!("/cases/{id}"));
     let c = app.stored(id);
     assert_eq!((c.clock.as_str(), c.due_on), ("fee_unpaid", None));
+    // The time to pay runs from the applicant's receipt: no date is shown before it.
+    wang.get(&format!("/cases/{id}"))
+        .await
+        .assert_contains("等待缴费")
+        .assert_lacks("等待至");
     let text = letter_text(&wang, id, "fee_notice").await;
     assert!(
         text.contains("收费通知书") && text.contains("合计1100.00元"),
