@@ -1132,6 +1132,33 @@ async fn every_letter(app: &TestApp) -> Vec<(LetterKind, String, chrono::NaiveDa
         ]
     );
     issue_now!(LetterKind::LaterDeadlineNotice);
+    // The fee: proposed by the clerk, approved by the supervisor, paid.
+    today = "2024-11-01";
+    app.set_today(today);
+    act_ok!(
+        &wang,
+        "propose_fee",
+        &[
+            ("method", "per_volume"),
+            ("units", "120"),
+            (
+                "how_to_pay",
+                "凭本通知书到本机关财务室缴纳，或转账至本机关非税收入账户"
+            ),
+        ]
+    );
+    act_ok!(&boss, "approve_fee", &[]);
+    issue_now!(LetterKind::FeeNotice);
+    today = "2024-11-04";
+    app.set_today(today);
+    act_ok!(&wang, "record_fee_receipt", &[("on", today)]);
+    today = "2024-11-08";
+    app.set_today(today);
+    act_ok!(
+        &wang,
+        "record_payment",
+        &[("on", today), ("amount", "1100"), ("receipt_no", "0012345")]
+    );
     today = "2024-11-20";
     app.set_today(today);
     act_ok!(
@@ -1316,6 +1343,19 @@ async fn letters_print_on_a4(app: TestApp) {
             assert!((4..=6).contains(&n), "{}: {n} pages", kind.code());
         }
         match kind {
+            LetterKind::FeeNotice => {
+                // Basis, rate, amount, how and by when to pay, as the notice must say.
+                assert_eq!(doc_number.as_deref(), Some("CZGTJ依收〔2024〕1号"));
+                for part in [
+                    "第四十二条",
+                    "按量计收：本次提供的政府信息共120页",
+                    "合计1100.00元",
+                    "财务室缴纳",
+                    "20个工作日内缴纳",
+                ] {
+                    assert!(text.contains(part), "fee notice: no {part}");
+                }
+            }
             LetterKind::Receipt => {
                 // Numbered now, and still carrying the case number.
                 assert_eq!(doc_number.as_deref(), Some("CZGTJ依接〔2024〕1号"));

@@ -126,7 +126,16 @@ async fn an_unpaid_fee_closes_the_case_as_withdrawn(app: TestApp) {
     .await
     .assert_status(409)
     .assert_contains("缴费期限尚未届满");
+    let tracking = app.stored(id).tracking_no;
+    let fees_lapsed =
+        format!("href=\"/cases/{id}\">{tracking}</a></td><td>张三</td><td>2024-11-04");
+    boss.get("/dashboard").await.assert_lacks(&fees_lapsed);
     app.set_today("2024-11-05");
+    // The supervisor sees it ready to close.
+    boss.get("/dashboard")
+        .await
+        .assert_contains("逾期未缴费、可结案")
+        .assert_contains(&fees_lapsed);
     act(
         &wang,
         id,
@@ -146,6 +155,7 @@ async fn an_unpaid_fee_closes_the_case_as_withdrawn(app: TestApp) {
         "{text}"
     );
     assert!(text.contains("2024年11月4日"), "{text}");
+    boss.get("/dashboard").await.assert_lacks(&fees_lapsed);
 }
 
 async fn fees_are_refused_where_the_rules_say_so(app: TestApp) {

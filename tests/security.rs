@@ -755,6 +755,21 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
     let letter_id = letter.rsplit('/').next().unwrap().to_string();
     let (a1, victim) = (app.agency_id("A1"), user_id(&app, "victim"));
     let requester = app.stored(id).requester_id;
+    let filed = app.stored(id).received_on.to_string();
+    act(
+        &ca1,
+        id,
+        "record_appeal",
+        &[
+            ("kind", "review"),
+            ("grounds", "inaction"),
+            ("filed_on", &filed),
+            ("body", "某市人民政府"),
+        ],
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
+    let appeal = app.with_conn(|c| db::appeals::of_case(c, id).unwrap()[0].id);
     // Fills a route's placeholders; a placeholder nobody knows fails the test,
     // so a new kind of route must be added here.
     let fill = |path: &str| -> String {
@@ -763,6 +778,8 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
             id.to_string()
         } else if path.starts_with("/requesters/") {
             requester.to_string()
+        } else if path.starts_with("/appeals/") {
+            appeal.to_string()
         } else if path.starts_with("/admin/agencies/") {
             a1.clone()
         } else if path.starts_with("/admin/users/") {
@@ -816,8 +833,9 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
             let what = format!("{who:?} {method} {path} -> {}", r.status);
             assert!(r.status < 500, "{what}: {}", r.body);
             // Routes about one case or one requester: another subtree finds nothing.
-            let case_route =
-                path.starts_with("/cases/{id}") || path.starts_with("/requesters/{id}");
+            let case_route = ["/cases/{id}", "/requesters/{id}", "/appeals/{id}"]
+                .iter()
+                .any(|p| path.starts_with(p));
             match (access, who) {
                 (Access::Public, _) => {}
                 (_, Who::Anonymous) => assert!(
@@ -834,7 +852,8 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
                     // Exactly as for a case that does not exist.
                     let missing = url
                         .replacen(&format!("/cases/{id}"), "/cases/999999", 1)
-                        .replacen(&format!("/requesters/{requester}"), "/requesters/999999", 1);
+                        .replacen(&format!("/requesters/{requester}"), "/requesters/999999", 1)
+                        .replacen(&format!("/appeals/{appeal}"), "/appeals/999999", 1);
                     let m = match method {
                         "get" => b.get(&missing).await,
                         _ => b.post_raw(&missing, &[("csrf_token", &token)]).await,

@@ -483,6 +483,23 @@ pub fn stopped_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
         .load(conn)
 }
 
+/// Open cases in scope that were sent a fee notice: the candidates for
+/// closing when the time to pay has passed.
+pub fn open_with_fee_notice(conn: &mut DbConn, agencies: Option<&[i64]>) -> QueryResult<Vec<Case>> {
+    let noticed = case_events::table
+        .filter(case_events::kind.eq("fee_approved"))
+        .select(case_events::case_id);
+    let mut q = cases::table
+        .filter(cases::status.eq("open"))
+        .filter(cases::id.eq_any(noticed))
+        .select(Case::as_select())
+        .into_boxed();
+    if let Some(ids) = agencies {
+        q = q.filter(cases::agency_id.eq_any(ids.to_vec()));
+    }
+    q.order(cases::id).load(conn)
+}
+
 // ---- events and letters
 
 pub fn insert_event(

@@ -2,6 +2,7 @@
 //! and the queries, one module per aggregate. Nothing here decides a rule.
 
 pub mod agencies;
+pub mod appeals;
 pub mod audit;
 pub mod calendar;
 pub mod cases;

@@ -185,7 +185,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    appeals (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        kind -> Text,
+        grounds -> Text,
+        review_id -> Nullable<BigInt>,
+        filed_on -> Date,
+        body -> Text,
+        body_case_no -> Text,
+        served_on -> Nullable<Date>,
+        answered_on -> Nullable<Date>,
+        result -> Nullable<Text>,
+        decided_on -> Nullable<Date>,
+        doc_numbers -> Text,
+        notes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(appeals -> cases (case_id));
 diesel::joinable!(cases -> agencies (agency_id));
 diesel::joinable!(cases -> requesters (requester_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -203,5 +225,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     letters,
     counters,
     sessions,
-    login_attempts
+    login_attempts,
+    appeals
 );

@@ -2,8 +2,9 @@
 //! facts derived from them, which actions the law allows in each state, and
 //! the clock events the deadline is computed from.
 
+use super::appeal;
 use super::deadline::{ClockEvent, ConsultationKind, Deadline};
-use super::outcome::{Ground, Outcome};
+use super::outcome::{AppealResult, Ground, Outcome};
 use super::scope::Role;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -142,9 +143,42 @@ pub enum Event {
         #[serde(default)]
         note: String,
     },
+    /// Opened again: by an administrator to correct a mistake, or for a new answer a
+    /// reconsideration body or court ordered (`appeal_id`), due on `due`.
     Reopened {
         on: NaiveDate,
         reason: String,
+        #[serde(default)]
+        appeal_id: Option<i64>,
+        #[serde(default)]
+        due: Option<NaiveDate>,
+    },
+    /// The applicant applied for reconsideration or sued over the case; the record
+    /// itself lives in the `appeals` table, the history keeps what happened when.
+    AppealFiled {
+        appeal_id: i64,
+        appeal_kind: appeal::Kind,
+        grounds: appeal::Grounds,
+        /// The reconsideration a suit follows.
+        review_id: Option<i64>,
+        filed_on: NaiveDate,
+        /// The reconsideration body or the court, and its case number.
+        body: String,
+        body_case_no: String,
+        /// The day the office received the copy of the application or complaint.
+        served_on: Option<NaiveDate>,
+        notes: String,
+    },
+    /// The state of an appeal after a clerk's update (the answer sent, the outcome).
+    AppealUpdated {
+        appeal_id: i64,
+        appeal_kind: appeal::Kind,
+        served_on: Option<NaiveDate>,
+        answered_on: Option<NaiveDate>,
+        result: Option<AppealResult>,
+        decided_on: Option<NaiveDate>,
+        doc_numbers: String,
+        notes: String,
     },
     Voided {
         on: NaiveDate,
@@ -257,6 +291,8 @@ impl Event {
             Event::Decided(_) => "decided",
             Event::Delivered { .. } => "delivered",
             Event::Reopened { .. } => "reopened",
+            Event::AppealFiled { .. } => "appeal_filed",
+            Event::AppealUpdated { .. } => "appeal_updated",
             Event::Voided { .. } => "voided",
             Event::LetterIssued { .. } => "letter_issued",
             Event::DetailsEdited { .. } => "details_edited",
@@ -286,6 +322,13 @@ impl Event {
             | Event::Reopened { on, .. }
             | Event::Voided { on, .. } => Some(*on),
             Event::Decided(d) => Some(d.on),
+            Event::AppealFiled { filed_on, .. } => Some(*filed_on),
+            Event::AppealUpdated {
+                decided_on,
+                answered_on,
+                served_on,
+                ..
+            } => decided_on.or(*answered_on).or(*served_on),
             Event::Assigned { .. } | Event::LetterIssued { .. } | Event::DetailsEdited { .. } => {
                 None
             }
@@ -369,6 +412,32 @@ pub struct Facts {
     pub decision: Option<Decision>,
     pub delivered: bool,
     pub letters: Vec<String>,
+    /// Reconsiderations and lawsuits over the case, in filing order.
+    pub appeals: Vec<AppealFact>,
+    /// Appeals whose corrected outcome the office has already reopened the case for.
+    pub reanswered: Vec<i64>,
+}
+
+/// An appeal as the case's history knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppealFact {
+    pub id: i64,
+    pub kind: appeal::Kind,
+    pub filed_on: NaiveDate,
+    pub result: Option<AppealResult>,
+    pub decided_on: Option<NaiveDate>,
+}
+
+impl Facts {
+    /// Corrected appeals the office has not yet answered again.
+    pub fn reanswer_owed(&self) -> Vec<AppealFact> {
+        self.appeals
+            .iter()
+            .filter(|a| a.result == Some(AppealResult::Corrected))
+            .filter(|a| !self.reanswered.contains(&a.id))
+            .copied()
+            .collect()
+    }
 }
 
 pub fn facts(events: &[Event]) -> Facts {
@@ -386,6 +455,8 @@ pub fn facts(events: &[Event]) -> Facts {
         decision: None,
         delivered: false,
         letters: Vec::new(),
+        appeals: Vec::new(),
+        reanswered: Vec::new(),
     };
     // Whom each open consultation asks, oldest first, to know whose reply an end is.
     let mut asked: Vec<ConsultationKind> = Vec::new();
@@ -456,10 +527,34 @@ pub fn facts(events: &[Event]) -> Facts {
                 f.consultations_due.clear();
             }
             Event::Delivered { .. } => f.delivered = true,
-            Event::Reopened { .. } => {
+            Event::Reopened { appeal_id, .. } => {
                 f.status = Status::Open;
                 f.decision = None;
                 f.delivered = false;
+                f.reanswered.extend(*appeal_id);
+            }
+            Event::AppealFiled {
+                appeal_id,
+                appeal_kind,
+                filed_on,
+                ..
+            } => f.appeals.push(AppealFact {
+                id: *appeal_id,
+                kind: *appeal_kind,
+                filed_on: *filed_on,
+                result: None,
+                decided_on: None,
+            }),
+            Event::AppealUpdated {
+                appeal_id,
+                result,
+                decided_on,
+                ..
+            } => {
+                if let Some(a) = f.appeals.iter_mut().find(|a| a.id == *appeal_id) {
+                    a.result = *result;
+                    a.decided_on = *decided_on;
+                }
             }
             Event::Voided { .. } => f.status = Status::Void,
             Event::LetterIssued { letter, .. } => f.letters.push(letter.clone()),
@@ -509,7 +604,7 @@ pub fn clock_events(events: &[Event]) -> Vec<ClockEvent> {
                 Some(ClockEvent::FeePaid { on: *on })
             }
             Event::Decided(d) => Some(ClockEvent::Decided { on: d.on }),
-            Event::Reopened { on, .. } => Some(ClockEvent::Reopened { on: *on }),
+            Event::Reopened { on, due, .. } => Some(ClockEvent::Reopened { on: *on, due: *due }),
             _ => None,
         })
         .collect()
@@ -541,10 +636,13 @@ pub enum Action {
     Deliver,
     Reopen,
     Void,
+    RecordAppeal,
+    UpdateAppeal,
+    Reanswer,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 26] = [
         Action::Assign,
         Action::EditDetails,
         Action::RequestCorrection,
@@ -568,6 +666,9 @@ impl Action {
         Action::Deliver,
         Action::Reopen,
         Action::Void,
+        Action::RecordAppeal,
+        Action::UpdateAppeal,
+        Action::Reanswer,
     ];
 
     pub fn code(self) -> &'static str {
@@ -595,6 +696,9 @@ impl Action {
             Action::Deliver => "deliver",
             Action::Reopen => "reopen",
             Action::Void => "void",
+            Action::RecordAppeal => "record_appeal",
+            Action::UpdateAppeal => "update_appeal",
+            Action::Reanswer => "reanswer",
         }
     }
 
@@ -784,6 +888,11 @@ pub fn check(
         }
         Action::Decide => {
             need_open()?;
+            // The fee is for processing: no answer while it is proposed or unpaid;
+            // the office cancels or waives it first, or closes the case when unpaid.
+            if matches!(f.fee, Fee::Proposed { .. } | Fee::Unpaid { .. }) {
+                return Err("refuse-fee-outstanding");
+            }
             // Art. 32: the consulted party's period runs first, unless it has answered.
             if f.consultations_due.iter().any(|due| today <= *due) {
                 return Err("refuse-consultation-open");
@@ -805,6 +914,21 @@ pub fn check(
         Action::Void => {
             if who.role != Role::Admin {
                 return Err("refuse-admin-only");
+            }
+        }
+        // A reconsideration or suit may follow an answer or the lack of one.
+        Action::RecordAppeal => {}
+        Action::UpdateAppeal => {
+            if f.appeals.is_empty() {
+                return Err("refuse-no-appeal");
+            }
+        }
+        Action::Reanswer => {
+            if open {
+                return Err("refuse-not-closed");
+            }
+            if f.reanswer_owed().is_empty() {
+                return Err("refuse-no-corrected-appeal");
             }
         }
     }
@@ -1064,7 +1188,9 @@ mod tests {
         assert!(check(Action::Reopen, &f, ADMIN, &dl(&ev, t), d(t)).is_ok());
         ev.push(Event::Reopened {
             on: d(t),
-            reason: "复议决定责令重新答复".into(),
+            reason: "登记错误".into(),
+            appeal_id: None,
+            due: None,
         });
         assert_eq!(facts(&ev).status, Status::Open);
         ev.push(Event::Voided {
@@ -1076,6 +1202,100 @@ mod tests {
         assert_eq!(
             check(Action::Decide, &f, ADMIN, &dl(&ev, t), d(t)),
             Err("refuse-void")
+        );
+    }
+
+    #[test]
+    fn no_answer_while_a_fee_is_outstanding() {
+        let mut ev = vec![intake("2024-09-27")];
+        let t = "2024-10-08";
+        ev.push(Event::FeeProposed {
+            on: d(t),
+            method: "per_volume".into(),
+            units: 120,
+            amount: 110_000,
+            how_to_pay: "到财务室缴纳".into(),
+            by: 1,
+        });
+        let refused = Err("refuse-fee-outstanding");
+        assert_eq!(
+            check(Action::Decide, &facts(&ev), CLERK, &dl(&ev, t), d(t)),
+            refused
+        );
+        ev.push(Event::FeeApproved { on: d(t), by: 2 });
+        assert_eq!(
+            check(Action::Decide, &facts(&ev), CLERK, &dl(&ev, t), d(t)),
+            refused
+        );
+        ev.push(Event::FeeCancelled {
+            on: d(t),
+            waived: true,
+            reason: "申请人经济困难".into(),
+            by: 2,
+        });
+        assert!(check(Action::Decide, &facts(&ev), CLERK, &dl(&ev, t), d(t)).is_ok());
+    }
+
+    #[test]
+    fn a_corrected_appeal_lets_the_clerk_answer_again_once() {
+        let mut ev = vec![intake("2024-09-27")];
+        let t = "2024-12-02";
+        let f = facts(&ev);
+        assert_eq!(
+            check(Action::UpdateAppeal, &f, CLERK, &dl(&ev, t), d(t)),
+            Err("refuse-no-appeal")
+        );
+        // A suit against the failure to answer may come while the case is open.
+        assert!(check(Action::RecordAppeal, &f, CLERK, &dl(&ev, t), d(t)).is_ok());
+        ev.push(Event::Decided(Decision::plain(
+            d("2024-10-10"),
+            Outcome::WithheldThirdParty,
+            String::new(),
+            "paper".into(),
+        )));
+        ev.push(Event::AppealFiled {
+            appeal_id: 4,
+            appeal_kind: appeal::Kind::Review,
+            grounds: appeal::Grounds::Decision,
+            review_id: None,
+            filed_on: d("2024-10-20"),
+            body: "某市人民政府".into(),
+            body_case_no: String::new(),
+            served_on: None,
+            notes: String::new(),
+        });
+        let f = facts(&ev);
+        assert!(check(Action::UpdateAppeal, &f, CLERK, &dl(&ev, t), d(t)).is_ok());
+        assert_eq!(
+            check(Action::Reanswer, &f, CLERK, &dl(&ev, t), d(t)),
+            Err("refuse-no-corrected-appeal")
+        );
+        ev.push(Event::AppealUpdated {
+            appeal_id: 4,
+            appeal_kind: appeal::Kind::Review,
+            served_on: Some(d("2024-10-22")),
+            answered_on: Some(d("2024-10-30")),
+            result: Some(AppealResult::Corrected),
+            decided_on: Some(d("2024-11-28")),
+            doc_numbers: String::new(),
+            notes: String::new(),
+        });
+        let f = facts(&ev);
+        assert_eq!(f.reanswer_owed().len(), 1);
+        assert!(check(Action::Reanswer, &f, CLERK, &dl(&ev, t), d(t)).is_ok());
+        ev.push(Event::Reopened {
+            on: d(t),
+            reason: String::new(),
+            appeal_id: Some(4),
+            due: Some(d("2024-12-30")),
+        });
+        let f = facts(&ev);
+        assert_eq!(f.status, Status::Open);
+        assert!(f.reanswer_owed().is_empty());
+        assert_eq!(dl(&ev, t).due_on, Some(d("2024-12-30")));
+        assert_eq!(
+            check(Action::Reanswer, &f, CLERK, &dl(&ev, t), d(t)),
+            Err("refuse-not-closed")
         );
     }
 

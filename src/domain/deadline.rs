@@ -188,10 +188,13 @@ pub enum ClockEvent {
     Decided {
         on: NaiveDate,
     },
-    /// Opens the case again with the same deadline computation (e.g. after a reconsideration
-    /// order), so it shows as overdue when the date is past.
+    /// Opens the case again. Without `due` (an administrator's correction) the deadline
+    /// stays as computed, so it shows as overdue when the date is past. With `due` (a
+    /// reconsideration body or court ordered a new answer) a new period runs from `on` to
+    /// `due`; the first answer keeps the lateness it had.
     Reopened {
         on: NaiveDate,
+        due: Option<NaiveDate>,
     },
 }
 
@@ -207,7 +210,7 @@ impl ClockEvent {
             | ClockEvent::FeeNoticeIssued { on }
             | ClockEvent::FeePaid { on }
             | ClockEvent::Decided { on }
-            | ClockEvent::Reopened { on } => on,
+            | ClockEvent::Reopened { on, .. } => on,
         }
     }
 }
@@ -313,6 +316,8 @@ pub enum Step {
     },
     Reopened {
         on: NaiveDate,
+        /// The last day of a new answer ordered on review or by a court.
+        due: Option<NaiveDate>,
     },
     /// Something that would have moved the deadline happened after it had passed, and so
     /// did not move it.
@@ -335,7 +340,7 @@ impl Step {
             Step::Extended { on, .. } | Step::DeadlineSet { on, .. } => (on, 4),
             Step::Due { on } => (on, 5),
             Step::Decided { on, .. } => (on, 6),
-            Step::Reopened { on } => (on, 7),
+            Step::Reopened { on, .. } => (on, 7),
             Step::TooLate { on } => (on, 8),
         }
     }
@@ -441,6 +446,8 @@ pub fn compute(
     let mut extended = false;
     let mut fixed_due: Option<NaiveDate> = None;
     let mut closed_on: Option<NaiveDate> = None;
+    // Steps before this index already know whether their answer was late.
+    let mut settled = 0;
     let mut steps = vec![Step::Received {
         on: received_on,
         rule_set_code: rule_set.code,
@@ -558,9 +565,17 @@ pub fn compute(
                 closed_on = Some(on);
                 steps.push(Step::Decided { on, late: false });
             }
-            ClockEvent::Reopened { on } => {
+            ClockEvent::Reopened { on, due } => {
+                if let Some(due) = due {
+                    // The earlier answers were on time or late against the first period.
+                    let before = compute(received_on, &events[..i], cal, settings, on).due_on;
+                    settle_lateness(&mut steps, before);
+                    settled = steps.len();
+                    start = on;
+                    fixed_due = Some(due);
+                }
                 closed_on = None;
-                steps.push(Step::Reopened { on });
+                steps.push(Step::Reopened { on, due });
             }
         }
     }
@@ -637,11 +652,7 @@ pub fn compute(
         _ => false,
     };
 
-    for step in &mut steps {
-        if let Step::Decided { on, late } = step {
-            *late = due_on.is_some_and(|due| *on > due);
-        }
-    }
+    settle_lateness(&mut steps[settled..], due_on);
 
     if let Some(on) = day_one {
         steps.push(Step::DayOne { on });
@@ -688,6 +699,14 @@ pub fn compute(
         overdue,
         unloaded_years,
         steps,
+    }
+}
+
+fn settle_lateness(steps: &mut [Step], due_on: Option<NaiveDate>) {
+    for step in steps {
+        if let Step::Decided { on, late } = step {
+            *late = due_on.is_some_and(|due| *on > due);
+        }
     }
 }
 
@@ -1138,6 +1157,7 @@ mod tests {
             },
             ClockEvent::Reopened {
                 on: d("2025-01-06"),
+                due: None,
             },
         ];
         let dl = run("2024-09-27", &events, "2025-01-07");
@@ -1151,9 +1171,45 @@ mod tests {
         assert_eq!(
             dl.steps.last(),
             Some(&Step::Reopened {
-                on: d("2025-01-06")
+                on: d("2025-01-06"),
+                due: None,
             })
         );
+    }
+
+    #[test]
+    fn a_new_answer_ordered_on_review_runs_to_its_own_date() {
+        // Answered late on 4 November 2024 (due 30 October); a reconsideration body
+        // corrected it, and the office reopened on 6 January 2025 with an answer due on
+        // 27 January.
+        let mut events = vec![
+            ClockEvent::Decided {
+                on: d("2024-11-04"),
+            },
+            ClockEvent::Reopened {
+                on: d("2025-01-06"),
+                due: Some(d("2025-01-27")),
+            },
+        ];
+        let dl = run("2024-09-27", &events, "2025-01-10");
+        assert_eq!(dl.closed_on, None);
+        assert_eq!(dl.due_on, Some(d("2025-01-27")));
+        assert!(!dl.overdue);
+        assert_eq!(dl.start, d("2025-01-06"));
+        assert_eq!(dl.days_used, 4);
+        events.push(ClockEvent::Decided {
+            on: d("2025-01-20"),
+        });
+        let dl = run("2024-09-27", &events, "2025-02-01");
+        assert!(!dl.overdue, "the new answer is on time");
+        assert!(dl.steps.contains(&Step::Decided {
+            on: d("2024-11-04"),
+            late: true
+        }));
+        assert!(dl.steps.contains(&Step::Decided {
+            on: d("2025-01-20"),
+            late: false
+        }));
     }
 
     #[test]

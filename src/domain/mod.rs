@@ -1,6 +1,7 @@
 //! The rules gongkai implements: pure, synchronous, no database, no HTTP.
 
 pub mod agency;
+pub mod appeal;
 pub mod calendar;
 pub mod case;
 pub mod deadline;

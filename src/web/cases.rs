@@ -3,10 +3,12 @@
 
 use super::AppState;
 use super::admin::agencies::tree_order;
+use super::appeals::AppealRow;
 use super::csrf::{CsrfForm, NoFields};
 use super::page::{Ctx, FieldErrors, flash, html_status, redirect};
 use super::session::CurrentUser;
 use crate::db::{self, DbConn, agencies::Agency, cases as q};
+use crate::domain::appeal;
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{self, Action, Event};
 use crate::domain::deadline::{Deadline, Settings, Step};
@@ -333,6 +335,10 @@ struct CasePage {
     extension: Option<ExtensionView>,
     /// The outcome chosen for the decision form: only its fields are shown.
     decide: Option<Outcome>,
+    /// Reconsiderations and lawsuits over the case.
+    appeals: Vec<AppealRow>,
+    /// Corrected appeals not yet answered again.
+    owed: Vec<i64>,
 }
 
 impl CasePage {
@@ -401,6 +407,48 @@ impl CasePage {
     fn selected(&self, field: &str, value: &str) -> bool {
         self.submitted.get(field).is_some_and(|v| v == value)
     }
+    fn appeal_kinds(&self) -> [appeal::Kind; 3] {
+        appeal::Kind::ALL
+    }
+    /// A suit against the lack of an answer is what an open case invites.
+    fn default_grounds(&self) -> &'static str {
+        if self.case.outcome.is_some() {
+            "decision"
+        } else {
+            "inaction"
+        }
+    }
+    fn reviews(&self) -> Vec<&AppealRow> {
+        self.appeals
+            .iter()
+            .filter(|r| r.appeal.kind == appeal::Kind::Review.code())
+            .collect()
+    }
+    fn owed(&self) -> Vec<&AppealRow> {
+        self.appeals
+            .iter()
+            .filter(|r| self.owed.contains(&r.appeal.id))
+            .collect()
+    }
+    /// The update form of one appeal: what was typed after a refusal, or what
+    /// is recorded now.
+    fn appeal_value(&self, r: &AppealRow, field: &str) -> String {
+        let id = r.appeal.id.to_string();
+        if self.open_form == "update_appeal" && self.selected("appeal_id", &id) {
+            return self.submitted.get(field).cloned().unwrap_or_default();
+        }
+        let a = &r.appeal;
+        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        match field {
+            "served_on" => day(a.served_on),
+            "answered_on" => day(a.answered_on),
+            "decided_on" => day(a.decided_on),
+            "result" => a.result.clone().unwrap_or_default(),
+            "doc_numbers" => a.doc_numbers.clone(),
+            "notes" => a.notes.clone(),
+            _ => String::new(),
+        }
+    }
 }
 
 struct Loaded {
@@ -418,6 +466,8 @@ struct Loaded {
     today: NaiveDate,
     objection: bool,
     extension: Option<ExtensionView>,
+    appeals: Vec<AppealRow>,
+    owed: Vec<i64>,
 }
 
 /// What a supervisor needs to decide on an extension, and what a clerk needs to read
@@ -526,6 +576,19 @@ fn load(
     let letter_kinds = crate::domain::letters::issuable(&facts, &plain);
     let letters = q::letters(conn, id)?;
     let extension = extension_view(&case, &events, &names, &deadline, &env);
+    let appeals = db::appeals::of_case(conn, id)?
+        .into_iter()
+        .map(|appeal| {
+            let listed = db::appeals::Listed {
+                appeal,
+                tracking_no: case.tracking_no.clone(),
+                agency_id: case.agency_id,
+                requester_name: case.requester_name.clone(),
+            };
+            AppealRow::new(listed, &BTreeMap::new(), &env.calendar, today)
+        })
+        .collect();
+    let owed = facts.reanswer_owed().iter().map(|a| a.id).collect();
     Ok(Loaded {
         case,
         agency,
@@ -541,6 +604,8 @@ fn load(
         today,
         objection: facts.objection,
         extension,
+        appeals,
+        owed,
     })
 }
 
@@ -637,6 +702,8 @@ async fn case_page(
             objection: l.objection,
             extension: l.extension,
             decide,
+            appeals: l.appeals,
+            owed: l.owed,
         },
     )
 }
@@ -895,14 +962,17 @@ pub fn explain(tr: &Tr, d: &Deadline) -> Vec<String> {
             Step::Due { on } => tr.ta1("step-due", "on", f(on)),
             Step::Decided { on, late: false } => tr.ta1("step-decided", "on", f(on)),
             Step::Decided { on, late: true } => tr.ta1("step-decided-late", "on", f(on)),
-            Step::Reopened { on } => tr.ta1("step-reopened", "on", f(on)),
+            Step::Reopened { on, due: None } => tr.ta1("step-reopened", "on", f(on)),
+            Step::Reopened { on, due: Some(due) } => {
+                tr.ta("step-reanswer", &[("on", &f(on)), ("due", &f(due))])
+            }
             Step::TooLate { on } => tr.ta1("step-too-late", "on", f(on)),
         })
         .collect()
 }
 
 /// The details of a timeline entry.
-fn describe(tr: &Tr, e: &Event) -> Vec<String> {
+pub(crate) fn describe(tr: &Tr, e: &Event) -> Vec<String> {
     let l = |key: &str, v: &str| tr.labelled(key, v);
     match e {
         Event::Intake {
@@ -1043,8 +1113,51 @@ fn describe(tr: &Tr, e: &Event) -> Vec<String> {
             }
             v
         }
+        Event::Reopened {
+            reason,
+            due: Some(due),
+            ..
+        } => vec![l("field-due", &due.to_string()), l("field-reason", reason)],
         Event::Reopened { reason, .. } | Event::Voided { reason, .. } => {
             vec![l("field-reason", reason)]
+        }
+        Event::AppealFiled {
+            appeal_kind,
+            grounds,
+            filed_on,
+            body,
+            body_case_no,
+            ..
+        } => vec![
+            tr.code("appeal-kind", appeal_kind.code()),
+            tr.code("appeal-grounds", grounds.code()),
+            l("field-filed-on", &filed_on.to_string()),
+            l("field-appeal-body", body),
+            l("field-body-case-no", body_case_no),
+        ],
+        Event::AppealUpdated {
+            appeal_kind,
+            answered_on,
+            result,
+            decided_on,
+            doc_numbers,
+            ..
+        } => {
+            let mut v = vec![tr.code("appeal-kind", appeal_kind.code())];
+            if let Some(d) = answered_on {
+                v.push(l("field-answered-on", &d.to_string()));
+            }
+            v.push(l(
+                "field-appeal-result",
+                &tr.code("appeal-result", result.map_or("pending", |r| r.code())),
+            ));
+            if let Some(d) = decided_on {
+                v.push(l("field-decided-on", &d.to_string()));
+            }
+            if !doc_numbers.is_empty() {
+                v.push(l("field-doc-numbers", doc_numbers));
+            }
+            v
         }
         Event::DetailsEdited { changes, received } => {
             let mut v: Vec<String> = changes

@@ -2,6 +2,7 @@
 //! waiting on someone else, by agency and by clerk, and a year of weekly flow.
 
 use super::AppState;
+use super::appeals::AppealRow;
 use super::cases::env;
 use super::chart;
 use super::page::{Ctx, html};
@@ -9,6 +10,7 @@ use super::session::CurrentUser;
 use crate::db::{self, cases as q};
 use crate::domain::scope::Role;
 use crate::error::AppError;
+use crate::service;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{Duration, NaiveDate};
@@ -62,6 +64,12 @@ struct DashboardPage {
     chart: String,
     soon: u32,
     summary: String,
+    /// Fees unpaid past their time: (case, last day to pay).
+    lapsed_fees: Vec<(q::Case, NaiveDate)>,
+    /// Reconsiderations and lawsuits without an outcome.
+    appeals_pending: usize,
+    /// Those the office still owes an answer to, soonest first.
+    answers_owed: Vec<AppealRow>,
 }
 
 pub async fn show(
@@ -87,6 +95,31 @@ pub async fn show(
                 db::users::all(c)?,
                 env.calendar.add_working_days(today, SOON),
             ))
+        })
+        .await?;
+    let u = user.clone();
+    let (lapsed_fees, appeals_pending, answers_owed) = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            let ids = env.staff.scope.ids();
+            let lapsed = service::cases::lapsed_fees(c, ids, today)?;
+            let filter = db::appeals::Filter {
+                agencies: ids.map(<[i64]>::to_vec),
+                result: Some("pending".into()),
+                ..Default::default()
+            };
+            let (pending, total) = db::appeals::list(c, &filter, 0, i64::MAX)?;
+            let names: BTreeMap<i64, String> = db::agencies::all(c)?
+                .into_iter()
+                .map(|a| (a.id, a.short_name))
+                .collect();
+            let mut owed: Vec<AppealRow> = pending
+                .into_iter()
+                .map(|l| AppealRow::new(l, &names, &env.calendar, today))
+                .filter(|r| r.response_due.is_some())
+                .collect();
+            owed.sort_by_key(|r| r.response_due);
+            Ok((lapsed, total as usize, owed))
         })
         .await?;
     let mut total = Counts::default();
@@ -174,5 +207,8 @@ pub async fn show(
         chart,
         soon: SOON,
         summary,
+        lapsed_fees,
+        appeals_pending,
+        answers_owed,
     })
 }

@@ -9,7 +9,7 @@ use actix_web::middleware::Next;
 
 /// Form fields that are multi-line text (textareas): line breaks are allowed
 /// there. A unit test keeps this list in step with the templates.
-pub const MULTI_LINE: [&str; 12] = [
+pub const MULTI_LINE: [&str; 13] = [
     "applicant_reasons",
     "csv",
     "findings",
@@ -17,6 +17,7 @@ pub const MULTI_LINE: [&str; 12] = [
     "items",
     "matter",
     "note",
+    "notes",
     "public_interest",
     "reason",
     "reasons",

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod account;
 pub mod admin;
+pub mod appeals;
 pub mod assets;
 pub mod cases;
 pub mod chart;
@@ -149,6 +150,8 @@ route_table! {
     post "/cases/{id}/letters" Staff => cases::issue_letter;
     get "/cases/{id}/letters/{letter}" Staff => cases::show_letter;
     get "/requesters/{id}" Staff => requesters::show;
+    get "/appeals" Staff => appeals::list;
+    get "/appeals/{id}" Staff => appeals::show;
     get "/dashboard" Supervisor => dashboard::show;
     get "/admin/agencies" Admin => admin::agencies::list;
     get "/admin/agencies/new" Admin => admin::agencies::new_form;

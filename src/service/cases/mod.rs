@@ -249,6 +249,25 @@ pub fn refresh_stopped(conn: &mut DbConn, clock: &Clock) -> Result<usize, Fail> 
     Ok(ids.len())
 }
 
+/// Open cases in scope whose fee went unpaid past its time (rules.md section 5),
+/// with the last day to pay: ready to close as deemed withdrawn.
+pub fn lapsed_fees(
+    conn: &mut DbConn,
+    agencies: Option<&[i64]>,
+    today: NaiveDate,
+) -> Result<Vec<(Case, NaiveDate)>, Fail> {
+    let mut out = Vec::new();
+    for c in q::open_with_fee_notice(conn, agencies)? {
+        let events: Vec<Event> = history(conn, c.id)?.into_iter().map(|(_, e)| e).collect();
+        if let case::Fee::Unpaid { due: Some(due), .. } = case::facts(&events).fee
+            && due < today
+        {
+            out.push((c, due));
+        }
+    }
+    Ok(out)
+}
+
 /// Loads a case the staff member may act on.
 pub fn load_in_scope(conn: &mut DbConn, staff: &Staff, case_id: i64) -> Result<Case, Fail> {
     // Out of scope answers exactly as missing: a 404 confirms nothing.

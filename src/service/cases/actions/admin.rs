@@ -37,6 +37,8 @@ impl Form for Reopen {
         Ok(vec![Event::Reopened {
             on: cx.today(),
             reason: cx.text("reason", &self.reason, MAX_TEXT, true),
+            appeal_id: None,
+            due: None,
         }])
     }
 }

@@ -5,6 +5,7 @@
 //! `domain::letters`.
 
 mod admin;
+pub mod appeal;
 mod art35;
 mod consultation;
 mod correction;
@@ -104,6 +105,9 @@ forms! {
     Deliver => delivery::Deliver,
     Reopen => admin::Reopen,
     Void => admin::Void,
+    RecordAppeal => appeal::Record,
+    UpdateAppeal => appeal::Update,
+    Reanswer => appeal::Reanswer,
 }
 
 fn read<T: DeserializeOwned>(fields: &str) -> Result<T, Fail> {
@@ -162,22 +166,25 @@ pub fn act(
         let new_events = build(action, &encoded, &mut cx)?;
         let errors = std::mem::take(&mut cx.errors);
         let new_events = done(errors, new_events)?;
-        for e in &new_events {
-            effect(conn, &case, e)?;
-            append(conn, case_id, Some(staff.id), e)?;
+        for mut e in new_events {
+            effect(conn, &case, &mut e)?;
+            append(conn, case_id, Some(staff.id), &e)?;
         }
         refresh(conn, case_id, clock)
     })
 }
 
 /// What an event changes outside the history itself.
-fn effect(conn: &mut DbConn, case: &Case, e: &Event) -> Result<(), Fail> {
+fn effect(conn: &mut DbConn, case: &Case, e: &mut Event) -> Result<(), Fail> {
     match e {
         Event::Assigned { to, .. } => {
             q::set_assigned(conn, case.id, *to)?;
         }
         Event::DetailsEdited { changes, received } => {
             details::apply(conn, case, changes, *received)?;
+        }
+        Event::AppealFiled { .. } | Event::AppealUpdated { .. } => {
+            appeal::apply(conn, case.id, e)?;
         }
         _ => {}
     }
