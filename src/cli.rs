@@ -246,7 +246,7 @@ fn serve(url: &str, web_config: WebConfig) -> Result<(), String> {
     let boot = bootstrap::ensure(&mut conn).map_err(explain)?;
     if boot.calendar_days_loaded > 0 {
         log::info!(
-            "loaded the official calendar ({} dated overrides, 2018-2026)",
+            "loaded the official calendar ({} dated overrides, 2008-2026)",
             boot.calendar_days_loaded
         );
     }
