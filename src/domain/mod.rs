@@ -8,4 +8,5 @@ pub mod deadline;
 pub mod fees;
 pub mod letters;
 pub mod outcome;
+pub mod report;
 pub mod scope;

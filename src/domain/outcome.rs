@@ -149,34 +149,6 @@ impl Outcome {
         }
     }
 
-    /// The row of table 三 of the `national-2021` report profile this outcome is counted in.
-    pub fn report_row_2021(self) -> &'static str {
-        use Outcome::*;
-        match self {
-            DisclosedAlreadyPublic | Disclosed => "disclosed",
-            Partial => "partial",
-            WithheldStateSecret => "withheld.state_secret",
-            WithheldProhibitedByLaw => "withheld.prohibited_by_law",
-            WithheldSecurityStability => "withheld.security_stability",
-            WithheldThirdParty => "withheld.third_party",
-            WithheldInternalAffairs => "withheld.internal_affairs",
-            WithheldProcessInfo => "withheld.process_info",
-            WithheldEnforcementFile => "withheld.enforcement_file",
-            WithheldAdminQuery => "withheld.admin_query",
-            NotHeldOtherAgency | NotHeldNonexistent => "unavailable.not_held",
-            NeedsCompilation => "unavailable.needs_compilation",
-            UnclearAfterCorrection => "unavailable.unclear",
-            NotProcessedPetition => "not_processed.petition",
-            NotProcessedRepeat => "not_processed.repeat",
-            NotProcessedPublication => "not_processed.publication",
-            NotProcessedExcessive => "not_processed.excessive",
-            NotProcessedConfirmation => "not_processed.confirmation",
-            OtherCorrectionOverdue => "other.correction_overdue",
-            OtherFeeUnpaid => "other.fee_unpaid",
-            Other => "other.other",
-        }
-    }
-
     /// Only refusals resting on art. 14-16 need reconsideration first. An administrative
     /// query (art. 36(7)) is reported under 不予公开 but is not such a refusal, so it keeps
     /// variant B.
@@ -606,31 +578,6 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    /// Row keys of table 三 in report-formats.md that count outcomes.
-    const ROWS_2021: [&str; 21] = [
-        "disclosed",
-        "partial",
-        "withheld.state_secret",
-        "withheld.prohibited_by_law",
-        "withheld.security_stability",
-        "withheld.third_party",
-        "withheld.internal_affairs",
-        "withheld.process_info",
-        "withheld.enforcement_file",
-        "withheld.admin_query",
-        "unavailable.not_held",
-        "unavailable.needs_compilation",
-        "unavailable.unclear",
-        "not_processed.petition",
-        "not_processed.repeat",
-        "not_processed.publication",
-        "not_processed.excessive",
-        "not_processed.confirmation",
-        "other.correction_overdue",
-        "other.fee_unpaid",
-        "other.other",
-    ];
-
     #[test]
     fn outcome_codes_round_trip_and_are_unique() {
         for o in Outcome::ALL {
@@ -644,23 +591,6 @@ mod tests {
         assert_eq!(Outcome::parse("withheld"), None);
         assert_eq!(Outcome::ALL[0], Outcome::DisclosedAlreadyPublic);
         assert_eq!(Outcome::ALL[22], Outcome::Other);
-    }
-
-    #[test]
-    fn every_outcome_feeds_a_2021_row_and_every_row_is_fed() {
-        for o in Outcome::ALL {
-            assert!(ROWS_2021.contains(&o.report_row_2021()), "{}", o.code());
-        }
-        for row in ROWS_2021 {
-            assert!(
-                Outcome::ALL.iter().any(|o| o.report_row_2021() == row),
-                "{row}"
-            );
-        }
-        // Rows follow the order of the outcomes.
-        let mut rows: Vec<_> = Outcome::ALL.iter().map(|o| o.report_row_2021()).collect();
-        rows.dedup();
-        assert_eq!(rows, ROWS_2021);
     }
 
     #[test]

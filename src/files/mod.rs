@@ -5,6 +5,7 @@
 
 pub mod agencies;
 pub mod calendar;
+pub mod report_xlsx;
 
 use std::fmt;
 
