@@ -46,6 +46,22 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Generate the statistics section of the annual report.
+    Report {
+        #[arg(long)]
+        year: i32,
+        /// Code of the agency whose subtree is counted [default: the root of the hierarchy]
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long, default_value = "national-2021",
+              value_parser = ["national-2021", "national-2019", "jiangsu-2018"])]
+        profile: String,
+        #[arg(long, default_value = "text", value_parser = ["json", "text", "html", "xlsx"])]
+        format: String,
+        /// Write to FILE instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Write a consistent backup to FILE while gongkai keeps serving
     /// (SQLite: an online copy, checked; PostgreSQL: pg_dump's custom format).
     Backup { file: std::path::PathBuf },
@@ -144,6 +160,28 @@ fn run(cli: Cli) -> Result<(), String> {
                 println!("{name}: {} created, {} updated", s.created, s.updated);
                 Ok(())
             })
+        }
+        Command::Report {
+            year,
+            agency,
+            profile,
+            format,
+            out,
+        } => {
+            let bytes = with_conn(&url, |c| {
+                report(c, year, agency.as_deref(), &profile, &format)
+            })?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+                }
+                None => {
+                    use std::io::Write;
+                    std::io::stdout()
+                        .write_all(&bytes)
+                        .map_err(|e| format!("standard output: {e}"))
+                }
+            }
         }
         Command::Calendar {
             command: CalendarCommand::Import { file },
@@ -304,4 +342,41 @@ fn spawn_refresher(pool: db::Pool) {
             std::thread::sleep(std::time::Duration::from_secs(3600));
         }
     });
+}
+
+/// `gongkai report`: the statistics section in the chosen format.
+fn report(
+    c: &mut DbConn,
+    year: i32,
+    agency: Option<&str>,
+    profile: &str,
+    format: &str,
+) -> Result<Vec<u8>, String> {
+    use crate::domain::report::{self, Profile};
+    if !(2008..=9999).contains(&year) {
+        return Err(format!("--year {year}: the Regulations apply from 2008"));
+    }
+    let all = db::agencies::all(c).map_err(|e| e.to_string())?;
+    let root = match agency {
+        Some(code) => all
+            .iter()
+            .find(|a| a.code == code)
+            .ok_or_else(|| format!("--agency {code}: no agency has this code"))?,
+        None => service::report::default_root(&all)
+            .ok_or("no agency yet: import agencies first (gongkai agency import FILE)")?,
+    };
+    let profile = Profile::parse(profile).ok_or_else(|| format!("--profile {profile}"))?;
+    let r = service::report::generate(c, root, year, profile).map_err(explain)?;
+    Ok(match format {
+        "json" => {
+            let mut v = serde_json::to_vec_pretty(&r).map_err(|e| e.to_string())?;
+            v.push(b'\n');
+            v
+        }
+        "xlsx" => crate::files::report_xlsx::write(&r).map_err(|e| e.to_string())?,
+        "html" => crate::web::report::standalone(&r)
+            .map_err(|e| e.to_string())?
+            .into_bytes(),
+        _ => report::narrative(&r).into_bytes(),
+    })
 }

@@ -704,3 +704,19 @@ dash-fees-lapsed-hint = The applicant did not pay within the time on the fee not
 dash-appeals-pending = Pending reconsiderations and lawsuits
 dash-answers-owed = Answers owed to a reconsideration body or court
 refuse-fee-outstanding = A fee is outstanding: record the payment, cancel or waive it, or close the case when it goes unpaid.
+
+## The annual report
+nav-report = Annual report
+report-year = Year
+report-profile = Format
+report-generate = Generate
+report-download-xlsx = Download Excel
+report-download-text = Text
+report-statistics = statistics of requests
+report-checks-pass = All { $count } checks pass.
+report-checks-fail = { $count } checks fail:
+report-narrative = Narrative
+report-channels-fees = Channels and fees
+report-fee-notices = Fee notices issued
+report-fee-amount = Amount on the notices (yuan)
+report-fee-collected = Collected (yuan)

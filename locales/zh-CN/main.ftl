@@ -704,3 +704,19 @@ dash-fees-lapsed-hint = 申请人未在收费通知规定的期限内缴费：�
 dash-appeals-pending = 未审结的复议诉讼
 dash-answers-owed = 待向复议机关或法院提交的答复
 refuse-fee-outstanding = 收费尚未办结：请先缴费、取消或减免收费，或在逾期未缴费时结案。
+
+## The annual report
+nav-report = 年度报告
+report-year = 年度
+report-profile = 格式
+report-generate = 生成
+report-download-xlsx = 下载 Excel
+report-download-text = 文本
+report-statistics = 依申请公开统计部分
+report-checks-pass = 已通过全部 { $count } 项校验。
+report-checks-fail = 有 { $count } 项校验未通过：
+report-narrative = 文字说明
+report-channels-fees = 申请方式与收费
+report-fee-notices = 发出收费通知（件）
+report-fee-amount = 收费通知金额（元）
+report-fee-collected = 实际收取（元）

@@ -1298,6 +1298,35 @@ fn checks_text(checks: &[Check]) -> String {
     }
 }
 
+/// The fee figures of a year from the histories of the cases that had a fee:
+/// notices issued in the year with the amount each states, and payments
+/// received in the year.
+pub fn fee_totals<'a>(
+    histories: impl IntoIterator<Item = &'a [super::case::Event]>,
+    year: i32,
+) -> FeeTotals {
+    use super::case::Event;
+    use chrono::Datelike;
+    let mut t = FeeTotals::default();
+    for events in histories {
+        let mut proposed = 0;
+        for e in events {
+            match e {
+                Event::FeeProposed { amount, .. } => proposed = *amount,
+                Event::FeeApproved { on, .. } if on.year() == year => {
+                    t.notices += 1;
+                    t.notice_amount_fen += proposed;
+                }
+                Event::FeePaid { on, amount, .. } if on.year() == year => {
+                    t.collected_fen += amount;
+                }
+                _ => {}
+            }
+        }
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1893,5 +1922,55 @@ mod tests {
         assert!(text.contains("本年度发出收费通知2件，金额880.50元，实际收取信息处理费100.00元。"));
         assert!(text.contains("新收申请的渠道：当面3件，传真1件，网络30件，信函5件，其他0件。"));
         assert!(text.contains("校验：46项全部通过。"));
+    }
+
+    #[test]
+    fn fees_count_notices_and_payments_in_their_year() {
+        use crate::domain::case::Event;
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let proposed = |amount| Event::FeeProposed {
+            on: d("2024-12-20"),
+            method: "per_volume".into(),
+            units: 120,
+            amount,
+            how_to_pay: String::new(),
+            by: 1,
+        };
+        let paid_next_year = vec![
+            proposed(110_000),
+            Event::FeeApproved {
+                on: d("2024-12-23"),
+                by: 2,
+            },
+            Event::FeePaid {
+                on: d("2025-01-06"),
+                amount: 110_000,
+                receipt_no: "1".into(),
+            },
+        ];
+        let refused_then_approved = vec![
+            proposed(50_000),
+            proposed(20_000),
+            Event::FeeApproved {
+                on: d("2024-03-01"),
+                by: 2,
+            },
+            Event::FeePaid {
+                on: d("2024-03-05"),
+                amount: 20_000,
+                receipt_no: "2".into(),
+            },
+        ];
+        let all = [paid_next_year.as_slice(), refused_then_approved.as_slice()];
+        let t = fee_totals(all, 2024);
+        assert_eq!(
+            (t.notices, t.notice_amount_fen, t.collected_fen),
+            (2, 130_000, 20_000)
+        );
+        let t = fee_totals(all, 2025);
+        assert_eq!(
+            (t.notices, t.notice_amount_fen, t.collected_fen),
+            (0, 0, 110_000)
+        );
     }
 }

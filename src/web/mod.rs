@@ -16,6 +16,7 @@ pub mod input;
 pub mod letters;
 pub mod lists;
 pub mod page;
+pub mod report;
 pub mod requesters;
 pub mod session;
 
@@ -153,6 +154,8 @@ route_table! {
     get "/appeals" Staff => appeals::list;
     get "/appeals/{id}" Staff => appeals::show;
     get "/dashboard" Supervisor => dashboard::show;
+    get "/report" Supervisor => report::show;
+    get "/report/download" Supervisor => report::download;
     get "/admin/agencies" Admin => admin::agencies::list;
     get "/admin/agencies/new" Admin => admin::agencies::new_form;
     post "/admin/agencies/new" Admin => admin::agencies::create;

@@ -1,0 +1,179 @@
+//! The annual report's counts (report-formats.md, "Counting rules"): grouped
+//! SQL over the cases of one agency subtree, gathered into a
+//! `domain::report::Tally`. What the counts mean is the domain's; here is only
+//! how to get them fast. Void cases count nowhere.
+
+use super::DbConn;
+use super::schema::{appeals, case_events, cases};
+use crate::domain::outcome::{AppealResult, Channel, Outcome, RequesterType};
+use crate::domain::report::{Appeals, COLS};
+use chrono::NaiveDate;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use std::collections::BTreeMap;
+
+/// The first and last day of a year.
+pub fn bounds(year: i32) -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(year, 1, 1).expect("a year"),
+        NaiveDate::from_ymd_opt(year, 12, 31).expect("a year"),
+    )
+}
+
+fn col(kind: &str) -> Option<usize> {
+    RequesterType::ALL.iter().position(|t| t.code() == kind)
+}
+
+/// New cases of the year by agency, requester column and channel.
+#[derive(Debug, Default)]
+pub struct NewCases {
+    pub by_col: [u64; COLS],
+    pub by_channel: [u64; 5],
+    pub by_agency: BTreeMap<i64, u64>,
+}
+
+pub fn new_cases(conn: &mut DbConn, agencies: &[i64], year: i32) -> QueryResult<NewCases> {
+    let (first, last) = bounds(year);
+    let rows: Vec<(i64, String, String, i64)> = cases::table
+        .filter(cases::received_on.between(first, last))
+        .filter(cases::status.ne("void"))
+        .filter(cases::agency_id.eq_any(agencies))
+        .group_by((cases::agency_id, cases::requester_kind, cases::channel))
+        .select((
+            cases::agency_id,
+            cases::requester_kind,
+            cases::channel,
+            count_star(),
+        ))
+        .load(conn)?;
+    let mut out = NewCases::default();
+    for (agency, kind, channel, n) in rows {
+        let n = n as u64;
+        if let Some(c) = col(&kind) {
+            out.by_col[c] += n;
+        }
+        if let Some(c) = Channel::ALL.iter().position(|x| x.code() == channel) {
+            out.by_channel[c] += n;
+        }
+        *out.by_agency.entry(agency).or_default() += n;
+    }
+    Ok(out)
+}
+
+/// Topics of the year's new cases, with their counts (blank topics left out).
+pub fn topics(conn: &mut DbConn, agencies: &[i64], year: i32) -> QueryResult<Vec<(String, u64)>> {
+    let (first, last) = bounds(year);
+    let rows: Vec<(String, i64)> = cases::table
+        .filter(cases::received_on.between(first, last))
+        .filter(cases::status.ne("void"))
+        .filter(cases::agency_id.eq_any(agencies))
+        .filter(cases::topic.ne(""))
+        .group_by(cases::topic)
+        .select((cases::topic, count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(t, n)| (t, n as u64)).collect())
+}
+
+/// Cases open at the end of the year, by requester column: received by
+/// 31 December and not closed by then. The year's carried-out, and the next
+/// year's carried-in, so the two always agree.
+pub fn open_at_end(conn: &mut DbConn, agencies: &[i64], year: i32) -> QueryResult<[u64; COLS]> {
+    let (_, last) = bounds(year);
+    let rows: Vec<(String, i64)> = cases::table
+        .filter(cases::received_on.le(last))
+        .filter(cases::status.ne("void"))
+        .filter(cases::agency_id.eq_any(agencies))
+        .filter(cases::closed_on.is_null().or(cases::closed_on.gt(last)))
+        .group_by(cases::requester_kind)
+        .select((cases::requester_kind, count_star()))
+        .load(conn)?;
+    let mut out = [0; COLS];
+    for (kind, n) in rows {
+        if let Some(c) = col(&kind) {
+            out[c] += n as u64;
+        }
+    }
+    Ok(out)
+}
+
+/// Cases closed in the year, by outcome and requester column.
+pub fn results(
+    conn: &mut DbConn,
+    agencies: &[i64],
+    year: i32,
+) -> QueryResult<Vec<(Outcome, [u64; COLS])>> {
+    let (first, last) = bounds(year);
+    let rows: Vec<(Option<String>, String, i64)> = cases::table
+        .filter(cases::closed_on.between(first, last))
+        .filter(cases::status.eq("closed"))
+        .filter(cases::agency_id.eq_any(agencies))
+        .group_by((cases::outcome, cases::requester_kind))
+        .select((cases::outcome, cases::requester_kind, count_star()))
+        .load(conn)?;
+    let mut by: BTreeMap<&'static str, (Outcome, [u64; COLS])> = BTreeMap::new();
+    for (outcome, kind, n) in rows {
+        let (Some(o), Some(c)) = (outcome.as_deref().and_then(Outcome::parse), col(&kind)) else {
+            continue;
+        };
+        by.entry(o.code()).or_insert((o, [0; COLS])).1[c] += n as u64;
+    }
+    Ok(by.into_values().collect())
+}
+
+/// Reconsiderations and lawsuits filed in the year over the subtree's cases,
+/// with the outcome known on 31 December.
+pub fn appeals(conn: &mut DbConn, agencies: &[i64], year: i32) -> QueryResult<Appeals> {
+    let (first, last) = bounds(year);
+    let rows: Vec<(String, Option<String>, Option<NaiveDate>)> = appeals::table
+        .inner_join(cases::table)
+        .filter(appeals::filed_on.between(first, last))
+        .filter(cases::status.ne("void"))
+        .filter(cases::agency_id.eq_any(agencies))
+        .select((appeals::kind, appeals::result, appeals::decided_on))
+        .load(conn)?;
+    let mut out = Appeals::default();
+    for (kind, result, decided_on) in rows {
+        let result = result.as_deref().and_then(AppealResult::parse);
+        let slot = match crate::domain::appeal::result_on(result, decided_on, last) {
+            Some(AppealResult::Upheld) => 0,
+            Some(AppealResult::Corrected) => 1,
+            Some(AppealResult::Other) => 2,
+            None => 3,
+        };
+        let group = match kind.as_str() {
+            "review" => &mut out.review,
+            "lawsuit_direct" => &mut out.lawsuit_direct,
+            "lawsuit_after_review" => &mut out.lawsuit_after_review,
+            _ => continue,
+        };
+        group[slot] += 1;
+    }
+    Ok(out)
+}
+
+/// Ids of the subtree's cases with a fee notice or payment in the year: few,
+/// so their histories are read whole to total the fees.
+pub fn fee_case_ids(conn: &mut DbConn, agencies: &[i64], year: i32) -> QueryResult<Vec<i64>> {
+    let (first, last) = bounds(year);
+    case_events::table
+        .inner_join(cases::table)
+        .filter(case_events::kind.eq_any(["fee_approved", "fee_paid"]))
+        .filter(case_events::on_date.between(first, last))
+        .filter(cases::status.ne("void"))
+        .filter(cases::agency_id.eq_any(agencies))
+        .select(case_events::case_id)
+        .distinct()
+        .load(conn)
+}
+
+/// Whether the subtree holds any case received up to the end of the year.
+pub fn any_by(conn: &mut DbConn, agencies: &[i64], year: i32) -> QueryResult<bool> {
+    let (_, last) = bounds(year);
+    let n: i64 = cases::table
+        .filter(cases::received_on.le(last))
+        .filter(cases::status.ne("void"))
+        .filter(cases::agency_id.eq_any(agencies))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
