@@ -720,3 +720,4 @@ report-channels-fees = Channels and fees
 report-fee-notices = Fee notices issued
 report-fee-amount = Amount on the notices (yuan)
 report-fee-collected = Collected (yuan)
+report-format-unknown = Unknown download format: choose xlsx, json or text.

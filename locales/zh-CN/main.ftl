@@ -720,3 +720,4 @@ report-channels-fees = 申请方式与收费
 report-fee-notices = 发出收费通知（件）
 report-fee-amount = 收费通知金额（元）
 report-fee-collected = 实际收取（元）
+report-format-unknown = 不支持的下载格式：可选 xlsx、json 或 text。

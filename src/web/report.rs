@@ -288,7 +288,8 @@ pub async fn download(
         chosen.profile.code()
     );
     let (body, mime, ext) = match q.format.as_str() {
-        "xlsx" => (
+        // Excel is what offices download; it is the default.
+        "" | "xlsx" => (
             crate::files::report_xlsx::write(&report)
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -304,7 +305,7 @@ pub async fn download(
             "text/plain; charset=utf-8",
             "txt",
         ),
-        _ => return Err(AppError::NotFound),
+        _ => return Err(AppError::BadRequest("report-format-unknown")),
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, mime))
