@@ -122,7 +122,7 @@ async fn a_year_of_cases_makes_its_report(app: TestApp) {
         .await
         .assert_redirect(&format!("/cases/{void}"));
     app.set_today("2024-12-30");
-    intake("2024-12-30", "natural_person", "某道路拓宽工程红线图").await;
+    let late = intake("2024-12-30", "natural_person", "某道路拓宽工程红线图").await;
     app.set_today("2025-02-01");
 
     let (code, out, err) = cli(
@@ -209,4 +209,68 @@ async fn a_year_of_cases_makes_its_report(app: TestApp) {
     xlsx.assert_ok();
     let json_download = boss.get("/report/download?year=2024&format=json").await;
     json_download.assert_ok().assert_contains("\"carried_out\"");
+
+    // Finalised: the figures are kept as published. The year must be over.
+    let finalise = |b: &'static str, year: &'static str, reason: &'static str| {
+        let who = if b == "boss" { &boss } else { &root };
+        let agency = app.agency_id("CZ");
+        async move {
+            let token = who.get("/report").await.csrf();
+            who.post_raw(
+                "/report/finalise",
+                &[
+                    ("csrf_token", &token),
+                    ("year", year),
+                    ("agency", &agency),
+                    ("profile", "national-2021"),
+                    ("reason", reason),
+                ],
+            )
+            .await
+        }
+    };
+    finalise("boss", "2025", "")
+        .await
+        .assert_status(400)
+        .assert_contains("年度尚未结束");
+    let cz = app.agency_id("CZ");
+    finalise("boss", "2024", "").await.assert_redirect(&format!(
+        "/report?year=2024&agency={cz}&profile=national-2021"
+    ));
+    boss.get("/report?year=2024")
+        .await
+        .assert_contains("定稿")
+        .assert_contains("当前数据与定稿数据一致");
+    // A case of 2024 voided afterwards: the page says which figures moved, and 2025's
+    // carried-in no longer matches the published carried-out.
+    act(&root, late, "void", &[("reason", "重复录入")])
+        .await
+        .assert_redirect(&format!("/cases/{late}"));
+    boss.get("/report?year=2024")
+        .await
+        .assert_contains("5 处不同")
+        .assert_contains("四、结转下年度继续办理 · 总计: 1 → 0");
+    boss.get("/report?year=2025")
+        .await
+        .assert_contains("项校验未通过")
+        .assert_contains("carried_in = previous year&#39;s carried_out (total)");
+    // Only an administrator finalises again, and says why.
+    finalise("boss", "2024", "作废重复案件")
+        .await
+        .assert_status(400)
+        .assert_contains("只有系统管理员可以重新定稿");
+    finalise("root", "2024", "")
+        .await
+        .assert_status(400)
+        .assert_contains("此项必填");
+    finalise("root", "2024", "作废重复案件")
+        .await
+        .assert_status(303);
+    boss.get("/report?year=2025")
+        .await
+        .assert_contains("已通过全部");
+    let audit = root.get("/admin/audit").await;
+    audit
+        .assert_contains("年度报告定稿")
+        .assert_contains("作废重复案件");
 }

@@ -93,6 +93,8 @@ vocabulary! {
         TopicActivate => "topic.activate",
         TopicRetire => "topic.retire",
         RequesterRevealId => "requester.reveal_id",
+        ReportFinalise => "report.finalise",
+        ReportBaseline => "report.baseline",
     }
 }
 
@@ -117,6 +119,12 @@ vocabulary! {
         ConsultationDays => "consultation_days",
         CorrectionNoticeDays => "correction_notice_days",
         FeeStopsClock => "fee_stops_clock",
+        Year => "year",
+        Profile => "profile",
+        Reason => "reason",
+        Received => "received",
+        Reviews => "reviews",
+        Lawsuits => "lawsuits",
     }
 }
 

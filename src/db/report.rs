@@ -177,3 +177,100 @@ pub fn any_by(conn: &mut DbConn, agencies: &[i64], year: i32) -> QueryResult<boo
         .get_result(conn)?;
     Ok(n > 0)
 }
+
+// ---- published figures and baselines
+
+use super::schema::{report_baselines, report_snapshots};
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = report_snapshots)]
+pub struct Snapshot {
+    pub id: i64,
+    pub agency_id: i64,
+    pub year: i32,
+    pub profile: String,
+    /// The report as published, in the JSON of `gongkai report --format json`.
+    pub body: String,
+    pub reason: String,
+    pub finalised_by: Option<i64>,
+    pub finalised_at: chrono::NaiveDateTime,
+}
+
+pub fn snapshot(conn: &mut DbConn, agency_id: i64, year: i32) -> QueryResult<Option<Snapshot>> {
+    report_snapshots::table
+        .filter(report_snapshots::agency_id.eq(agency_id))
+        .filter(report_snapshots::year.eq(year))
+        .select(Snapshot::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Stores the published figures, replacing an earlier finalisation.
+pub fn save_snapshot(
+    conn: &mut DbConn,
+    agency_id: i64,
+    year: i32,
+    profile: &str,
+    body: &str,
+    reason: &str,
+    by: Option<i64>,
+) -> QueryResult<()> {
+    diesel::delete(
+        report_snapshots::table
+            .filter(report_snapshots::agency_id.eq(agency_id))
+            .filter(report_snapshots::year.eq(year)),
+    )
+    .execute(conn)?;
+    diesel::insert_into(report_snapshots::table)
+        .values((
+            report_snapshots::agency_id.eq(agency_id),
+            report_snapshots::year.eq(year),
+            report_snapshots::profile.eq(profile),
+            report_snapshots::body.eq(body),
+            report_snapshots::reason.eq(reason),
+            report_snapshots::finalised_by.eq(by),
+            report_snapshots::finalised_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Figures an administrator entered for a year before gongkai.
+#[derive(Queryable, Selectable, Clone, Debug, PartialEq)]
+#[diesel(table_name = report_baselines)]
+pub struct Baseline {
+    pub agency_id: i64,
+    pub year: i32,
+    pub received: i64,
+    pub reviews: i64,
+    pub lawsuits: i64,
+}
+
+pub fn baseline(conn: &mut DbConn, agency_id: i64, year: i32) -> QueryResult<Option<Baseline>> {
+    report_baselines::table
+        .find((agency_id, year))
+        .select(Baseline::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn baselines(conn: &mut DbConn) -> QueryResult<Vec<Baseline>> {
+    report_baselines::table
+        .order((report_baselines::year.desc(), report_baselines::agency_id))
+        .select(Baseline::as_select())
+        .load(conn)
+}
+
+pub fn save_baseline(conn: &mut DbConn, b: &Baseline) -> QueryResult<()> {
+    diesel::delete(report_baselines::table.find((b.agency_id, b.year))).execute(conn)?;
+    diesel::insert_into(report_baselines::table)
+        .values((
+            report_baselines::agency_id.eq(b.agency_id),
+            report_baselines::year.eq(b.year),
+            report_baselines::received.eq(b.received),
+            report_baselines::reviews.eq(b.reviews),
+            report_baselines::lawsuits.eq(b.lawsuits),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -206,6 +206,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_snapshots (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        year -> Integer,
+        profile -> Text,
+        body -> Text,
+        reason -> Text,
+        finalised_by -> Nullable<BigInt>,
+        finalised_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_baselines (agency_id, year) {
+        agency_id -> BigInt,
+        year -> Integer,
+        received -> BigInt,
+        reviews -> BigInt,
+        lawsuits -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(appeals -> cases (case_id));
 diesel::joinable!(cases -> agencies (agency_id));
@@ -226,5 +249,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     counters,
     sessions,
     login_attempts,
-    appeals
+    appeals,
+    report_snapshots,
+    report_baselines
 );

@@ -82,7 +82,8 @@ pub struct FeeTotals {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Previous {
     pub received: u64,
-    pub carried_out: [u64; COLS],
+    /// None when the year is known only from the figures an administrator entered.
+    pub carried_out: Option<[u64; COLS]>,
     pub reviews: u64,
     pub lawsuits: u64,
 }
@@ -726,8 +727,8 @@ fn checks(t3: &Table3, previous: Option<&Previous>) -> Vec<Check> {
             new[c] + carried_in[c] == total[c] + carried_out[c],
         ));
     }
-    if let Some(p) = previous {
-        let before = with_total(p.carried_out);
+    if let Some(carried_out) = previous.and_then(|p| p.carried_out) {
+        let before = with_total(carried_out);
         for (c, col) in columns.iter().enumerate() {
             out.push(check(
                 format!("carried_in = previous year's carried_out ({col})"),
@@ -1327,6 +1328,82 @@ pub fn fee_totals<'a>(
     t
 }
 
+/// Where the live figures now differ from a published report (both as the
+/// report JSON), one line per figure: "where: published → now". Checks are
+/// left out: they follow from the figures.
+pub fn differences(published: &serde_json::Value, live: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    diff("", published, live, &mut out);
+    out
+}
+
+fn diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    let join = |p: &str, k: &str| {
+        if p.is_empty() {
+            k.to_string()
+        } else {
+            format!("{p} · {k}")
+        }
+    };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys
+                .into_iter()
+                .filter(|k| *k != "checks" && *k != "columns")
+            {
+                let (va, vb) = (
+                    &x.get(k).cloned().unwrap_or(Value::Null),
+                    &y.get(k).cloned().unwrap_or(Value::Null),
+                );
+                diff(&join(path, k), va, vb, out);
+            }
+        }
+        // Table rows are matched by their key and named by their label.
+        (Value::Array(x), Value::Array(y)) if x.iter().chain(y).all(|v| v.get("key").is_some()) => {
+            for row in x {
+                let other = y
+                    .iter()
+                    .find(|r| r["key"] == row["key"])
+                    .unwrap_or(&Value::Null);
+                let label = row["label"].as_str().or(row["key"].as_str()).unwrap_or("");
+                diff(&join(path, label), &row["values"], &other["values"], out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            let names: &[&str] = if x.len() == COLS + 1 {
+                &[
+                    "自然人",
+                    "商业企业",
+                    "科研机构",
+                    "社会公益组织",
+                    "法律服务机构",
+                    "其他",
+                    "总计",
+                ]
+            } else if x.len() == TABLE4_LABELS.len() {
+                &TABLE4_LABELS
+            } else {
+                &[]
+            };
+            for i in 0..x.len().max(y.len()) {
+                let name = names
+                    .get(i)
+                    .map_or_else(|| (i + 1).to_string(), |n| n.to_string());
+                diff(
+                    &join(path, &name),
+                    x.get(i).unwrap_or(&Value::Null),
+                    y.get(i).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} → {b}")),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1403,7 +1480,7 @@ mod tests {
             },
             previous: Some(Previous {
                 received: 1729,
-                carried_out: [0; COLS],
+                carried_out: Some([0; COLS]),
                 reviews: 85,
                 lawsuits: 93,
             }),
@@ -1445,7 +1522,7 @@ mod tests {
             },
             previous: Some(Previous {
                 received: 40,
-                carried_out: [4, 1, 0, 0, 0, 0],
+                carried_out: Some([4, 1, 0, 0, 0, 0]),
                 reviews: 3,
                 lawsuits: 1,
             }),
@@ -1678,7 +1755,7 @@ mod tests {
     fn inconsistent_tallies_fail_their_checks() {
         let mut t = spread();
         if let Some(p) = t.previous.as_mut() {
-            p.carried_out[1] = 3;
+            p.carried_out.as_mut().unwrap()[1] = 3;
         }
         let r = tabulate(Profile::National2021, &t);
         assert_eq!(
@@ -1972,5 +2049,35 @@ mod tests {
             (t.notices, t.notice_amount_fen, t.collected_fen),
             (0, 0, 110_000)
         );
+    }
+
+    #[test]
+    fn differences_name_the_row_and_column_that_moved() {
+        let t = Tally {
+            new: [3, 1, 0, 0, 0, 0],
+            results: vec![(Outcome::Disclosed, [2, 1, 0, 0, 0, 0])],
+            carried_out: [1, 0, 0, 0, 0, 0],
+            ..Tally::default()
+        };
+        let published = serde_json::to_value(tabulate(Profile::National2021, &t)).unwrap();
+        assert!(differences(&published, &published).is_empty());
+        let later = Tally {
+            new: [4, 1, 0, 0, 0, 0],
+            carried_out: [2, 0, 0, 0, 0, 0],
+            ..t
+        };
+        let live = serde_json::to_value(tabulate(Profile::National2021, &later)).unwrap();
+        let d = differences(&published, &live);
+        assert!(
+            d.contains(
+                &"table3 · rows · 一、本年新收政府信息公开申请数量 · 自然人: 3 → 4".to_string()
+            ),
+            "{d:?}"
+        );
+        assert!(
+            d.contains(&"table3 · rows · 四、结转下年度继续办理 · 总计: 1 → 2".to_string()),
+            "{d:?}"
+        );
+        assert_eq!(d.len(), 4, "{d:?}");
     }
 }

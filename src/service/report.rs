@@ -4,10 +4,12 @@
 
 use super::Fail;
 use crate::db::agencies::Agency;
+use crate::db::audit::{Action, Actor, Detail, Field};
 use crate::db::{self, DbConn, report as q};
 use crate::domain::agency::{AgencyKind, Tree};
 use crate::domain::case::Event;
 use crate::domain::report::{self, AgencyRef, Previous, Profile, Report, Subordinate, Tally};
+use crate::domain::scope::Role;
 
 /// The agency a report is for when none is named: the root of the hierarchy
 /// (the first, if there are several), as the command line promises.
@@ -57,18 +59,7 @@ pub fn tally(conn: &mut DbConn, root: &Agency, year: i32) -> Result<Tally, Fail>
                 .collect(),
         );
     }
-    let previous = if q::any_by(conn, &scope, year - 1)? {
-        let appeals = q::appeals(conn, &scope, year - 1)?;
-        let filed = |g: [u64; 4]| g.iter().sum::<u64>();
-        Some(Previous {
-            received: q::new_cases(conn, &scope, year - 1)?.by_col.iter().sum(),
-            carried_out: q::open_at_end(conn, &scope, year - 1)?,
-            reviews: filed(appeals.review),
-            lawsuits: filed(appeals.lawsuit_direct) + filed(appeals.lawsuit_after_review),
-        })
-    } else {
-        None
-    };
+    let previous = previous(conn, root, &scope, year - 1)?;
     Ok(Tally {
         year,
         agency: agency_ref(root),
@@ -85,6 +76,62 @@ pub fn tally(conn: &mut DbConn, root: &Agency, year: i32) -> Result<Tally, Fail>
     })
 }
 
+/// The year before, as the report compares with it: figures an administrator
+/// entered win for a year gongkai holds only part of; the carried-out is the
+/// published one once that year is finalised, else the live count.
+fn previous(
+    conn: &mut DbConn,
+    root: &Agency,
+    scope: &[i64],
+    year: i32,
+) -> Result<Option<Previous>, Fail> {
+    let baseline = q::baseline(conn, root.id, year)?;
+    if !q::any_by(conn, scope, year)? {
+        return Ok(baseline.map(|b| Previous {
+            received: b.received as u64,
+            carried_out: None,
+            reviews: b.reviews as u64,
+            lawsuits: b.lawsuits as u64,
+        }));
+    }
+    let appeals = q::appeals(conn, scope, year)?;
+    let filed = |g: [u64; 4]| g.iter().sum::<u64>();
+    let published = q::snapshot(conn, root.id, year)?.and_then(|s| published_carried_out(&s.body));
+    let carried_out = match published {
+        Some(p) => p,
+        None => q::open_at_end(conn, scope, year)?,
+    };
+    Ok(Some(match baseline {
+        Some(b) => Previous {
+            received: b.received as u64,
+            carried_out: Some(carried_out),
+            reviews: b.reviews as u64,
+            lawsuits: b.lawsuits as u64,
+        },
+        None => Previous {
+            received: q::new_cases(conn, scope, year)?.by_col.iter().sum(),
+            carried_out: Some(carried_out),
+            reviews: filed(appeals.review),
+            lawsuits: filed(appeals.lawsuit_direct) + filed(appeals.lawsuit_after_review),
+        },
+    }))
+}
+
+/// The carried-out row of a published national table.
+fn published_carried_out(body: &str) -> Option<[u64; report::COLS]> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let row = v["table3"]["rows"]
+        .as_array()?
+        .iter()
+        .find(|r| r["key"] == "carried_out")?;
+    let values: Vec<u64> = row["values"]
+        .as_array()?
+        .iter()
+        .filter_map(|n| n.as_u64())
+        .collect();
+    values.get(..report::COLS)?.try_into().ok()
+}
+
 /// The report of `root`'s subtree for `year` in `profile`.
 pub fn generate(
     conn: &mut DbConn,
@@ -93,4 +140,98 @@ pub fn generate(
     profile: Profile,
 ) -> Result<Report, Fail> {
     Ok(report::tabulate(profile, &tally(conn, root, year)?))
+}
+
+/// Finalises `root`'s report for `year`: the figures as generated now are kept
+/// as published. Finalising again replaces them, which only an administrator
+/// may do, with a reason; both are in the audit log.
+#[allow(clippy::too_many_arguments)]
+pub fn finalise(
+    conn: &mut DbConn,
+    actor: &Actor,
+    role: Role,
+    root: &Agency,
+    year: i32,
+    profile: Profile,
+    reason: &str,
+    today: chrono::NaiveDate,
+) -> Result<(), Fail> {
+    use chrono::Datelike;
+    if year >= today.year() {
+        return Err(Fail::Refused("report-year-not-over"));
+    }
+    let reason = reason.trim();
+    db::write_tx(conn, |conn| {
+        if q::snapshot(conn, root.id, year)?.is_some() {
+            if role != Role::Admin {
+                return Err(Fail::Refused("report-refinalise-admin"));
+            }
+            if reason.is_empty() {
+                return Err(Fail::Field {
+                    field: "reason",
+                    key: "field-required",
+                });
+            }
+        }
+        let report = generate(conn, root, year, profile)?;
+        let body = serde_json::to_string(&report)
+            .map_err(|e| Fail::Db(diesel::result::Error::SerializationError(Box::new(e))))?;
+        q::save_snapshot(
+            conn,
+            root.id,
+            year,
+            profile.code(),
+            &body,
+            reason,
+            actor.user_id,
+        )?;
+        let mut detail = Detail::none()
+            .with(Field::Year, year)
+            .with(Field::Profile, profile.code());
+        if !reason.is_empty() {
+            detail = detail.with(Field::Reason, reason);
+        }
+        db::audit::record(conn, actor, Action::ReportFinalise, &root.code, &detail)?;
+        Ok(())
+    })
+}
+
+/// The published report of a year, and where today's figures differ from it.
+pub fn published(
+    conn: &mut DbConn,
+    root: &Agency,
+    year: i32,
+    live: &Report,
+) -> Result<Option<(q::Snapshot, Vec<String>)>, Fail> {
+    let Some(s) = q::snapshot(conn, root.id, year)? else {
+        return Ok(None);
+    };
+    let then: serde_json::Value = serde_json::from_str(&s.body).unwrap_or_default();
+    let now = serde_json::to_value(live).unwrap_or_default();
+    // A different profile is compared with today's report in the published one's profile.
+    let now = match Profile::parse(&s.profile) {
+        Some(p) if p != live.profile => {
+            serde_json::to_value(generate(conn, root, year, p)?).unwrap_or_default()
+        }
+        _ => now,
+    };
+    let d = report::differences(&then, &now);
+    Ok(Some((s, d)))
+}
+
+/// Records an earlier year's figures for an agency, for a first report's comparison.
+pub fn save_baseline(conn: &mut DbConn, actor: &Actor, b: &q::Baseline) -> Result<(), Fail> {
+    db::write_tx(conn, |conn| {
+        q::save_baseline(conn, b)?;
+        let detail = Detail::none()
+            .with(Field::Year, b.year)
+            .with(Field::Received, b.received)
+            .with(Field::Reviews, b.reviews)
+            .with(Field::Lawsuits, b.lawsuits);
+        let code = db::agencies::find(conn, b.agency_id)?
+            .map(|a| a.code)
+            .unwrap_or_default();
+        db::audit::record(conn, actor, Action::ReportBaseline, &code, &detail)?;
+        Ok(())
+    })
 }

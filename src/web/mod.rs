@@ -156,6 +156,7 @@ route_table! {
     get "/dashboard" Supervisor => dashboard::show;
     get "/report" Supervisor => report::show;
     get "/report/download" Supervisor => report::download;
+    post "/report/finalise" Supervisor => report::finalise;
     get "/admin/agencies" Admin => admin::agencies::list;
     get "/admin/agencies/new" Admin => admin::agencies::new_form;
     post "/admin/agencies/new" Admin => admin::agencies::create;

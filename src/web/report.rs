@@ -4,15 +4,17 @@
 
 use super::AppState;
 use super::cases::env;
-use super::page::{Ctx, html};
+use super::csrf::CsrfForm;
+use super::page::{Ctx, flash, html_status, redirect};
 use super::session::CurrentUser;
 use crate::db::{self, agencies::Agency};
 use crate::domain::outcome::Channel;
 use crate::domain::report::{self, Body, COLS, Place, Profile, RESULTS_HEADING, Report};
+use crate::domain::scope::Role;
 use crate::error::AppError;
-use crate::service;
+use crate::service::{self, Fail};
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Datelike;
 
@@ -162,6 +164,14 @@ struct ReportPage {
     profile: Profile,
     sheet: Sheet,
     failed: usize,
+    /// The published figures of this year, if finalised, and who finalised them.
+    published: Option<(db::report::Snapshot, String)>,
+    /// Where the live figures differ from the published ones.
+    drift: Vec<String>,
+    /// Why finalising was refused, shown beside its form.
+    finalise_error: Option<String>,
+    can_finalise: bool,
+    is_admin: bool,
 }
 
 impl ReportPage {
@@ -243,26 +253,120 @@ pub async fn show(
     state: web::Data<AppState>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = query.into_inner();
+    render(ctx, user, &state, query.into_inner(), None).await
+}
+
+async fn render(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: &AppState,
+    q: ReportQuery,
+    finalise_error: Option<String>,
+) -> Result<HttpResponse, AppError> {
     let today = state.today();
-    let qq = q.clone();
-    let (chosen, report) = state
+    let is_admin = user.role == Role::Admin;
+    let (chosen, report, published) = state
         .db(move |c| {
-            let chosen = choose(c, &user, &qq, today)?;
+            let chosen = choose(c, &user, &q, today)?;
             let report = service::report::generate(c, &chosen.root, chosen.year, chosen.profile)?;
-            Ok((chosen, report))
+            let published = match service::report::published(c, &chosen.root, chosen.year, &report)?
+            {
+                Some((s, drift)) => {
+                    let by = match s.finalised_by {
+                        Some(id) => db::users::find(c, id)?.map(|u| u.display_name),
+                        None => None,
+                    };
+                    Some((s, by.unwrap_or_default(), drift))
+                }
+                None => None,
+            };
+            Ok((chosen, report, published))
         })
         .await?;
-    html(&ReportPage {
-        ctx,
-        year: chosen.year,
-        years: (FIRST_YEAR..=today.year()).rev().collect(),
-        agency_id: chosen.root.id,
-        agencies: chosen.visible,
-        profile: chosen.profile,
-        failed: report.checks.iter().filter(|c| !c.ok).count(),
-        sheet: Sheet::new(report),
-    })
+    let (published, drift) = match published {
+        Some((s, by, drift)) => (Some((s, by)), drift),
+        None => (None, Vec::new()),
+    };
+    let status = if finalise_error.is_some() {
+        actix_web::http::StatusCode::BAD_REQUEST
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    html_status(
+        status,
+        &ReportPage {
+            ctx,
+            year: chosen.year,
+            years: (FIRST_YEAR..=today.year()).rev().collect(),
+            agency_id: chosen.root.id,
+            agencies: chosen.visible,
+            profile: chosen.profile,
+            failed: report.checks.iter().filter(|c| !c.ok).count(),
+            sheet: Sheet::new(report),
+            can_finalise: chosen.year < today.year() && (published.is_none() || is_admin),
+            published,
+            drift,
+            finalise_error,
+            is_admin,
+        },
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct FinaliseForm {
+    year: String,
+    agency: String,
+    profile: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Keeps this year's figures as published.
+pub async fn finalise(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<FinaliseForm>,
+) -> Result<HttpResponse, AppError> {
+    let today = state.today();
+    let q = ReportQuery {
+        year: form.year.clone(),
+        agency: form.agency.clone(),
+        profile: form.profile.clone(),
+        format: String::new(),
+    };
+    let (u, qq) = (user.clone(), q.clone());
+    let result = state
+        .db(move |c| {
+            let chosen = choose(c, &u, &qq, today)?;
+            let r = service::report::finalise(
+                c,
+                &u.actor(),
+                u.role,
+                &chosen.root,
+                chosen.year,
+                chosen.profile,
+                &form.reason,
+                today,
+            );
+            Ok((chosen.year, chosen.root.id, chosen.profile, r))
+        })
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    match result {
+        (year, agency, profile, Ok(())) => {
+            flash(&req, ctx.tr.ta1("report-finalised", "year", year));
+            Ok(redirect(&format!(
+                "/report?year={year}&agency={agency}&profile={}",
+                profile.code()
+            )))
+        }
+        (_, _, _, Err(Fail::Refused(key) | Fail::Field { key, .. })) => {
+            let text = ctx.tr.t(key);
+            render(ctx, user, &state, q, Some(text)).await
+        }
+        (_, _, _, Err(e)) => Err(e.into()),
+    }
 }
 
 /// The report as a file: Excel in the template's layout, JSON, or text.

@@ -1,0 +1,2 @@
+DROP TABLE report_baselines;
+DROP TABLE report_snapshots;
