@@ -7,7 +7,10 @@
 mod common;
 use common::{TestApp, act, case_id, cli};
 
-both_backends!(a_year_of_cases_makes_its_report,);
+both_backends!(
+    a_year_of_cases_makes_its_report,
+    figures_entered_for_an_earlier_year_are_compared_with,
+);
 
 async fn decide(b: &common::Browser, id: i64, on: &str, outcome: &str) {
     act(
@@ -273,4 +276,67 @@ async fn a_year_of_cases_makes_its_report(app: TestApp) {
     audit
         .assert_contains("年度报告定稿")
         .assert_contains("作废重复案件");
+}
+
+async fn figures_entered_for_an_earlier_year_are_compared_with(app: TestApp) {
+    app.office();
+    app.user("root", "admin", None);
+    let wang = app.login("wang").await;
+    let root = app.login("root").await;
+    app.set_today("2024-09-27");
+    let gtj = app.agency_id("CZ-GTJ");
+    for subject in [
+        "甲地块批复",
+        "乙地块批复",
+        "丙地块批复",
+        "丁地块批复",
+        "戊地块批复",
+    ] {
+        case_id(&common::intake_at(&wang, &gtj, &[("subject", subject)]).await);
+    }
+    app.set_today("2025-01-10");
+    let cz = app.agency_id("CZ");
+    let save = |fields: Vec<(&'static str, String)>| {
+        let root = &root;
+        async move {
+            let token = root.get("/admin/baselines").await.csrf();
+            let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+            all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+            root.post_raw("/admin/baselines", &all).await
+        }
+    };
+    save(vec![
+        ("agency_id", cz.clone()),
+        ("year", "2025".into()),
+        ("received", "-1".into()),
+        ("reviews", "2".into()),
+        ("lawsuits", "0".into()),
+    ])
+    .await
+    .assert_status(400)
+    .assert_contains("请填写2008年至上一年之间的年度")
+    .assert_contains("请填写不小于0的整数");
+    save(vec![
+        ("agency_id", cz.clone()),
+        ("year", "2023".into()),
+        ("received", "4".into()),
+        ("reviews", "2".into()),
+        ("lawsuits", "0".into()),
+    ])
+    .await
+    .assert_redirect("/admin/baselines");
+    root.get("/admin/baselines")
+        .await
+        .assert_contains("常州市人民政府");
+    wang.get("/admin/baselines").await.assert_status(403);
+    let (code, text, err) = cli(
+        &app.db.url,
+        &["report", "--year", "2024", "--profile", "jiangsu-2018"],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("共受理依申请公开5件，较上年增长25.00%"),
+        "{text}"
+    );
 }

@@ -219,8 +219,56 @@ pub fn published(
     Ok(Some((s, d)))
 }
 
-/// Records an earlier year's figures for an agency, for a first report's comparison.
-pub fn save_baseline(conn: &mut DbConn, actor: &Actor, b: &q::Baseline) -> Result<(), Fail> {
+/// An earlier year's figures as typed on the form.
+#[derive(serde::Deserialize, Default, Clone, Debug)]
+#[serde(default)]
+pub struct BaselineInput {
+    pub agency_id: String,
+    pub year: String,
+    pub received: String,
+    pub reviews: String,
+    pub lawsuits: String,
+}
+
+/// Records an earlier year's figures for an agency, for a first report's
+/// comparison: a year that is over, counts that are whole numbers.
+pub fn save_baseline(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: &BaselineInput,
+    today: chrono::NaiveDate,
+) -> Result<(), Fail> {
+    use chrono::Datelike;
+    let mut errors = Vec::new();
+    let agency = match input.agency_id.trim().parse::<i64>() {
+        Ok(id) => db::agencies::find(conn, id)?,
+        Err(_) => None,
+    };
+    if agency.is_none() {
+        errors.push(("agency_id", "field-invalid-choice"));
+    }
+    let year = input.year.trim().parse::<i32>().ok();
+    if !year.is_some_and(|y| (2008..today.year()).contains(&y)) {
+        errors.push(("year", "report-baseline-year"));
+    }
+    let mut count = |field: &'static str, v: &str| match v.trim().parse::<i64>() {
+        Ok(n) if (0..=10_000_000).contains(&n) => n,
+        _ => {
+            errors.push((field, "report-baseline-count"));
+            0
+        }
+    };
+    let b = q::Baseline {
+        agency_id: agency.map_or(0, |a| a.id),
+        year: year.unwrap_or(0),
+        received: count("received", &input.received),
+        reviews: count("reviews", &input.reviews),
+        lawsuits: count("lawsuits", &input.lawsuits),
+    };
+    if !errors.is_empty() {
+        return Err(Fail::Fields(errors));
+    }
+    let b = &b;
     db::write_tx(conn, |conn| {
         q::save_baseline(conn, b)?;
         let detail = Detail::none()

@@ -177,6 +177,8 @@ route_table! {
     post "/admin/calendar/day" Admin => admin::calendar::set_day;
     post "/admin/calendar/import" Admin => admin::calendar::import;
     get "/admin/audit" Admin => admin::audit::list;
+    get "/admin/baselines" Admin => admin::baselines::show;
+    post "/admin/baselines" Admin => admin::baselines::save;
     get "/admin/settings" Admin => admin::settings::show;
     post "/admin/settings/rules" Admin => admin::settings::save_rules;
     post "/admin/settings/topics" Admin => admin::settings::add_topic;

@@ -4,6 +4,7 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod baselines;
 pub mod calendar;
 pub mod settings;
 pub mod users;
