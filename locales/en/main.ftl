@@ -746,3 +746,4 @@ report-baseline-save = Save
 report-baseline-saved = The figures are saved.
 report-baseline-year = Give a year from 2008 to last year.
 report-baseline-count = Give a whole number, 0 or more.
+report-picture = The last five years: received and answered

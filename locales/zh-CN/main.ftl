@@ -746,3 +746,4 @@ report-baseline-save = 保存
 report-baseline-saved = 往年数据已保存。
 report-baseline-year = 请填写2008年至上一年之间的年度。
 report-baseline-count = 请填写不小于0的整数。
+report-picture = 近五年收到和办理情况

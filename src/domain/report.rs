@@ -1328,6 +1328,33 @@ pub fn fee_totals<'a>(
     t
 }
 
+/// One year of the picture beside the table.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct YearBar {
+    pub year: i32,
+    pub received: u64,
+    pub carried_out: u64,
+    /// Closed in the year by outcome family (see `family`).
+    pub families: [u64; 6],
+}
+
+/// The group of table 三 an outcome falls in: （一）予以公开 0, （二）部分公开 1,
+/// （三）不予公开 2, （四）无法提供 3, （五）不予处理 4, （六）其他处理 5.
+pub fn family(o: Outcome) -> usize {
+    use Outcome as O;
+    match o {
+        O::DisclosedAlreadyPublic | O::Disclosed => 0,
+        O::Partial => 1,
+        O::NotHeldOtherAgency
+        | O::NotHeldNonexistent
+        | O::NeedsCompilation
+        | O::UnclearAfterCorrection => 3,
+        O::OtherCorrectionOverdue | O::OtherFeeUnpaid | O::Other => 5,
+        o if o.code().starts_with("withheld_") => 2,
+        _ => 4,
+    }
+}
+
 /// Where the live figures now differ from a published report (both as the
 /// report JSON), one line per figure: "where: published → now". Checks are
 /// left out: they follow from the figures.
@@ -2079,5 +2106,26 @@ mod tests {
             "{d:?}"
         );
         assert_eq!(d.len(), 4, "{d:?}");
+    }
+
+    #[test]
+    fn each_outcome_belongs_to_the_family_of_its_row() {
+        let prefixes = [
+            "disclosed",
+            "partial",
+            "withheld",
+            "unavailable",
+            "not_processed",
+            "other",
+        ];
+        for o in Outcome::ALL {
+            let row = Profile::National2021
+                .rows()
+                .into_iter()
+                .find(|r| matches!(r.counts, Counts::Outcomes(list) if list.contains(&o)))
+                .unwrap();
+            let prefix = row.key.split('.').next().unwrap();
+            assert_eq!(prefixes[family(o)], prefix, "{}", o.code());
+        }
     }
 }

@@ -283,3 +283,27 @@ pub fn save_baseline(
         Ok(())
     })
 }
+
+/// Received, carried over and the answers by outcome family for the five years
+/// up to `year`, for the picture beside the table.
+pub fn five_years(
+    conn: &mut DbConn,
+    root: &Agency,
+    year: i32,
+) -> Result<Vec<report::YearBar>, Fail> {
+    let mut out = Vec::new();
+    for y in (year - 4).max(2008)..=year {
+        let t = tally(conn, root, y)?;
+        let mut families = [0u64; 6];
+        for (outcome, cols) in &t.results {
+            families[report::family(*outcome)] += cols.iter().sum::<u64>();
+        }
+        out.push(report::YearBar {
+            year: y,
+            received: t.new.iter().sum(),
+            carried_out: t.carried_out.iter().sum(),
+            families,
+        });
+    }
+    Ok(out)
+}

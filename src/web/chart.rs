@@ -1,5 +1,6 @@
 //! A weekly bar chart drawn on the server as SVG: no script needed, prints well.
 
+use crate::domain::report::YearBar;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::fmt::Write;
 
@@ -195,4 +196,100 @@ mod tests {
         assert!(s.contains("&lt;逾期&gt;"));
         assert_eq!(s.matches("<g>").count(), 4);
     }
+}
+
+/// The outcome families of table 三 (its groups （一）…（六）) with their colours.
+pub const FAMILIES: [(&str, &str); 6] = [
+    ("予以公开", "#1f4fa3"),
+    ("部分公开", "#4f7fd0"),
+    ("不予公开", "#b00020"),
+    ("无法提供", "#d98c1f"),
+    ("不予处理", "#7a4fa3"),
+    ("其他处理", "#5b6475"),
+];
+
+/// Years side by side: received and carried over as plain bars, the year's
+/// answers stacked by outcome family. Labels are the report's own (Chinese).
+pub fn years_svg(years: &[YearBar], title: &str) -> String {
+    let (w, h, left, bottom, top) = (640.0_f64, 260.0_f64, 44.0, 26.0, 44.0);
+    let max = years
+        .iter()
+        .map(|y| y.received.max(y.carried_out).max(y.families.iter().sum()))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let plot_h = h - bottom - top;
+    let step = (w - left - 8.0) / years.len().max(1) as f64;
+    let bar = (step / 4.0).min(36.0);
+    let y = |v: f64| top + plot_h - v / max * plot_h;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart years" role="img" aria-label="{0}"><title>{0}</title>"#,
+        esc(title)
+    );
+    for frac in [0.0, 0.5, 1.0] {
+        let v = (max * frac).round();
+        let yy = y(v);
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#d6dae2"/><text x="{}" y="{:.1}" font-size="10" text-anchor="end" fill="#5b6475">{v}</text>"##,
+            w - 4.0,
+            left - 4.0,
+            yy + 3.0
+        );
+    }
+    let rect = |s: &mut String, x: f64, from: f64, to: f64, colour: &str| {
+        let _ = write!(
+            s,
+            r##"<rect x="{x:.1}" y="{:.1}" width="{bar:.1}" height="{:.1}" fill="{colour}"/>"##,
+            y(to),
+            y(from) - y(to)
+        );
+    };
+    for (i, yr) in years.iter().enumerate() {
+        let x = left + 8.0 + i as f64 * step;
+        let closed: u64 = yr.families.iter().sum();
+        let tip = format!(
+            "{}年：收到{}件，办结{}件，结转{}件",
+            yr.year, yr.received, closed, yr.carried_out
+        );
+        let _ = write!(s, "<g><title>{}</title>", esc(&tip));
+        rect(&mut s, x, 0.0, yr.received as f64, "#9aa3b2");
+        let mut base = 0.0;
+        for (n, (_, colour)) in yr.families.iter().zip(FAMILIES) {
+            rect(&mut s, x + bar + 2.0, base, base + *n as f64, colour);
+            base += *n as f64;
+        }
+        rect(
+            &mut s,
+            x + 2.0 * (bar + 2.0),
+            0.0,
+            yr.carried_out as f64,
+            "#c9cfd9",
+        );
+        s.push_str("</g>");
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="#333">{}</text>"##,
+            x + 1.5 * bar + 2.0,
+            h - 8.0,
+            yr.year
+        );
+    }
+    let legend = [("收到申请", "#9aa3b2"), ("结转下年", "#c9cfd9")]
+        .into_iter()
+        .chain(FAMILIES);
+    for (i, (label, colour)) in legend.enumerate() {
+        let x = left + (i % 4) as f64 * 140.0;
+        let yy = 6.0 + (i / 4) as f64 * 16.0;
+        let _ = write!(
+            s,
+            r#"<rect x="{x}" y="{yy}" width="10" height="10" fill="{colour}"/><text x="{}" y="{}" font-size="11">{label}</text>"#,
+            x + 14.0,
+            yy + 9.0
+        );
+    }
+    s.push_str("</svg>");
+    s
 }

@@ -172,6 +172,8 @@ struct ReportPage {
     finalise_error: Option<String>,
     can_finalise: bool,
     is_admin: bool,
+    /// The last five years as a picture (SVG, drawn here).
+    picture: String,
 }
 
 impl ReportPage {
@@ -265,10 +267,11 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let today = state.today();
     let is_admin = user.role == Role::Admin;
-    let (chosen, report, published) = state
+    let (chosen, report, published, years) = state
         .db(move |c| {
             let chosen = choose(c, &user, &q, today)?;
             let report = service::report::generate(c, &chosen.root, chosen.year, chosen.profile)?;
+            let years = service::report::five_years(c, &chosen.root, chosen.year)?;
             let published = match service::report::published(c, &chosen.root, chosen.year, &report)?
             {
                 Some((s, drift)) => {
@@ -280,9 +283,10 @@ async fn render(
                 }
                 None => None,
             };
-            Ok((chosen, report, published))
+            Ok((chosen, report, published, years))
         })
         .await?;
+    let picture = super::chart::years_svg(&years, &ctx.tr.t("report-picture"));
     let (published, drift) = match published {
         Some((s, by, drift)) => (Some((s, by)), drift),
         None => (None, Vec::new()),
@@ -308,6 +312,7 @@ async fn render(
             drift,
             finalise_error,
             is_admin,
+            picture,
         },
     )
 }
