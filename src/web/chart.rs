@@ -147,57 +147,6 @@ pub fn svg(weeks: &[Week], labels: [&str; 3], title: &str) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    #[test]
-    fn buckets_by_monday_weeks() {
-        let today = d("2026-11-27"); // a Friday
-        let w = weeks(
-            today,
-            3,
-            &[
-                (d("2026-11-23"), 2),
-                (d("2026-11-27"), 1),
-                (d("2026-11-10"), 5),
-                (d("2025-01-01"), 9),
-            ],
-            &[
-                (Some(d("2026-11-24")), false, 1),
-                (Some(d("2026-11-24")), true, 2),
-                (None, false, 4),
-            ],
-        );
-        assert_eq!(w.len(), 3);
-        assert_eq!(w[2].start, d("2026-11-23"));
-        assert_eq!((w[2].received, w[2].answered, w[2].late), (3, 3, 2));
-        assert_eq!(w[0].start, d("2026-11-09"));
-        assert_eq!(w[0].received, 5);
-    }
-
-    #[test]
-    fn svg_escapes_labels_and_has_a_bar_per_week() {
-        let w = vec![
-            Week {
-                start: d("2026-11-02"),
-                received: 4,
-                answered: 3,
-                late: 1
-            };
-            4
-        ];
-        let s = svg(&w, ["收到", "答复", "<逾期>"], "chart");
-        assert!(s.starts_with("<svg") && s.ends_with("</svg>"));
-        assert!(s.contains("&lt;逾期&gt;"));
-        assert_eq!(s.matches("<g>").count(), 4);
-    }
-}
-
 /// The outcome families of table 三 (its groups （一）…（六）) with their colours.
 pub const FAMILIES: [(&str, &str); 6] = [
     ("予以公开", "#1f4fa3"),
@@ -292,4 +241,55 @@ pub fn years_svg(years: &[YearBar], title: &str) -> String {
     }
     s.push_str("</svg>");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn buckets_by_monday_weeks() {
+        let today = d("2026-11-27"); // a Friday
+        let w = weeks(
+            today,
+            3,
+            &[
+                (d("2026-11-23"), 2),
+                (d("2026-11-27"), 1),
+                (d("2026-11-10"), 5),
+                (d("2025-01-01"), 9),
+            ],
+            &[
+                (Some(d("2026-11-24")), false, 1),
+                (Some(d("2026-11-24")), true, 2),
+                (None, false, 4),
+            ],
+        );
+        assert_eq!(w.len(), 3);
+        assert_eq!(w[2].start, d("2026-11-23"));
+        assert_eq!((w[2].received, w[2].answered, w[2].late), (3, 3, 2));
+        assert_eq!(w[0].start, d("2026-11-09"));
+        assert_eq!(w[0].received, 5);
+    }
+
+    #[test]
+    fn svg_escapes_labels_and_has_a_bar_per_week() {
+        let w = vec![
+            Week {
+                start: d("2026-11-02"),
+                received: 4,
+                answered: 3,
+                late: 1
+            };
+            4
+        ];
+        let s = svg(&w, ["收到", "答复", "<逾期>"], "chart");
+        assert!(s.starts_with("<svg") && s.ends_with("</svg>"));
+        assert!(s.contains("&lt;逾期&gt;"));
+        assert_eq!(s.matches("<g>").count(), 4);
+    }
 }
