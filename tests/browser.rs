@@ -25,6 +25,7 @@ both_backends!(
     clerk_intake_to_answer_letter,
     supervisor_approves_extension,
     letters_print_on_a4,
+    the_yearly_report_opened_downloaded_and_finalised,
 );
 
 const CHROMEDRIVER: &str = "chromedriver";
@@ -837,6 +838,116 @@ async fn supervisor_approves_extension(app: TestApp) {
         b.text_of("a.card[href='/cases?extension=1'] .num").await,
         "0"
     );
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+// ---- the annual report
+
+async fn the_yearly_report_opened_downloaded_and_finalised(app: TestApp) {
+    if !have_browser() || !have_print_tools() {
+        return;
+    }
+    use common::{act, case_id, intake_at};
+    setup(&app);
+    let gtj = app.with_conn(|c| db::agencies::find_by_code(c, "CZ-GTJ").unwrap().unwrap().id);
+    let wang = app.browser();
+    wang.login("wang", PASSWORD).await.assert_redirect("/");
+    // Three applications in 2024: two answered, one carried into 2025.
+    for (day, subject, outcome) in [
+        ("2024-03-04", "某地块征地批复", Some("disclosed")),
+        (
+            "2024-06-03",
+            "某路段拓宽红线图",
+            Some("not_held_nonexistent"),
+        ),
+        ("2024-12-27", "某小区规划许可", None),
+    ] {
+        app.set_today(day);
+        let id = case_id(
+            &intake_at(
+                &wang,
+                &gtj.to_string(),
+                &[("arrived_on", day), ("subject", subject)],
+            )
+            .await,
+        );
+        if let Some(outcome) = outcome {
+            act(
+                &wang,
+                id,
+                "decide",
+                &[
+                    ("on", day),
+                    ("outcome", outcome),
+                    ("how_provided", "纸质复印件邮寄"),
+                    ("findings", "经检索，本机关未制作或获取该信息"),
+                    ("delivery_method", "post"),
+                ],
+            )
+            .await
+            .assert_redirect(&format!("/cases/{id}"));
+        }
+    }
+    app.set_today("2025-01-15");
+    let b = Browser::launch(&app, "report").await;
+    b.login("boss", PASSWORD, "/dashboard").await;
+    b.follow("年度报告").await;
+    b.expect_path("/report").await;
+    b.choose("select[name=year]", "2024").await;
+    b.choose(
+        "select[name=profile]",
+        "全国统一格式（国办公开办函〔2021〕30号）",
+    )
+    .await;
+    b.press("生成").await;
+    b.expect_text("收到和处理政府信息公开申请情况").await;
+    b.expect_text("已通过全部").await;
+    assert_eq!(b.text_of("tr[data-key=new] td:last-child").await, "3");
+    assert_eq!(
+        b.text_of("tr[data-key=carried_out] td:last-child").await,
+        "1"
+    );
+    b.screenshot("report").await;
+    let (_, printed) = b.print("report", true).await;
+    let text = printed.text();
+    for part in [
+        "收到和处理政府信息公开申请情况",
+        "本年新收政府信息公开申请数量",
+        "结转下年度继续办理",
+        "行政复议",
+    ] {
+        assert!(text.contains(part), "printed report lacks {part}");
+    }
+    assert!(!text.contains("定稿"), "the finalise form is not printed");
+    // The Excel file, as the download link gives it.
+    let href = b
+        .find("a.button[href*='format=xlsx']")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let boss = app.browser();
+    boss.login("boss", PASSWORD).await.assert_redirect("/");
+    let resp = boss
+        .client
+        .get(format!("{}{}", boss.base, href))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let bytes = resp.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<String> = sheet.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(cells.iter().any(|c| c.contains("本年新收")), "{cells:?}");
+    // Finalised from the page.
+    b.press("定稿").await;
+    b.expect_text("2024 年度报告已定稿").await;
+    b.expect_text("当前数据与定稿数据一致").await;
+    b.screenshot("report-finalised").await;
     assert_eq!(b.console_errors().await, Vec::<String>::new());
     b.close().await;
 }
