@@ -78,6 +78,27 @@ pub fn requester_visible(scope: &Scope, agencies_of_their_cases: &[i64]) -> bool
     agencies_of_their_cases.iter().any(|a| scope.contains(*a))
 }
 
+/// The agencies a list or report covers: the user's scope, narrowed to the
+/// chosen agency's subtree (or that agency alone with `only`); never wider
+/// than the scope. `None` means every agency.
+pub fn narrow(
+    scope: &Scope,
+    tree: &Tree<i64>,
+    chosen: Option<i64>,
+    only: bool,
+) -> Option<Vec<i64>> {
+    let Some(a) = chosen else {
+        return scope.ids().map(<[i64]>::to_vec);
+    };
+    let picked = if only { vec![a] } else { tree.subtree(&a) };
+    Some(
+        picked
+            .into_iter()
+            .filter(|id| scope.contains(*id))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +164,20 @@ mod tests {
             assert_eq!(Role::parse(r.code()), Some(r));
         }
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn narrowing_never_widens_the_scope() {
+        // 1 ─ 2 ─ 3, and 4 beside 1.
+        let tree = Tree::new([(1, None), (2, Some(1)), (3, Some(2)), (4, None)]);
+        let mine = Scope::Agencies(vec![2, 3]);
+        assert_eq!(narrow(&mine, &tree, None, false), Some(vec![2, 3]));
+        assert_eq!(narrow(&Scope::All, &tree, None, false), None);
+        assert_eq!(narrow(&mine, &tree, Some(1), false), Some(vec![2, 3]));
+        assert_eq!(narrow(&mine, &tree, Some(2), true), Some(vec![2]));
+        assert_eq!(narrow(&mine, &tree, Some(4), false), Some(vec![]));
+        let mut all = narrow(&Scope::All, &tree, Some(1), false).unwrap();
+        all.sort();
+        assert_eq!(all, vec![1, 2, 3]);
     }
 }

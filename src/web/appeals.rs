@@ -11,6 +11,7 @@ use crate::domain::appeal::Kind;
 use crate::domain::calendar::Calendar;
 use crate::domain::case::Event;
 use crate::domain::outcome::AppealResult;
+use crate::domain::scope::narrow;
 use crate::error::AppError;
 use crate::service;
 use crate::service::cases::actions::appeal::response_due;
@@ -129,16 +130,8 @@ pub async fn list(
             let env = env(c, &user, today)?;
             let tree = service::agencies::tree(c)?;
             let mut bad = false;
-            // The agency filter narrows the user's scope to a subtree; never widens it.
-            let mut agencies: Option<Vec<i64>> = env.staff.scope.ids().map(<[i64]>::to_vec);
-            if let Ok(a) = qq.agency.trim().parse::<i64>() {
-                agencies = Some(
-                    tree.subtree(&a)
-                        .into_iter()
-                        .filter(|id| env.staff.scope.contains(*id))
-                        .collect(),
-                );
-            }
+            let chosen = qq.agency.trim().parse::<i64>().ok();
+            let agencies = narrow(&env.staff.scope, &tree, chosen, false);
             let kind = match qq.kind.trim() {
                 "" => None,
                 k => {

@@ -6,6 +6,7 @@ use super::page::{Ctx, html, page_count};
 use super::session::CurrentUser;
 use crate::db::{self, agencies::Agency, cases as q};
 use crate::domain::outcome::{Channel, Outcome};
+use crate::domain::scope::narrow;
 use crate::error::AppError;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -137,20 +138,8 @@ async fn render(
             let env = env(c, &u, today)?;
             let tree = crate::service::agencies::tree(c)?;
             let mut bad = false;
-            // The agency filter narrows the user's scope to a subtree; never widens it.
-            let mut agencies: Option<Vec<i64>> = env.staff.scope.ids().map(<[i64]>::to_vec);
-            if let Ok(a) = qq.agency.trim().parse::<i64>() {
-                let chosen = if qq.only == "1" {
-                    vec![a]
-                } else {
-                    tree.subtree(&a)
-                };
-                let sub: Vec<i64> = chosen
-                    .into_iter()
-                    .filter(|id| env.staff.scope.contains(*id))
-                    .collect();
-                agencies = Some(sub);
-            }
+            let chosen = qq.agency.trim().parse::<i64>().ok();
+            let agencies = narrow(&env.staff.scope, &tree, chosen, qq.only == "1");
             let due_within = qq
                 .due_within
                 .trim()
