@@ -10,3 +10,4 @@ pub mod letters;
 pub mod outcome;
 pub mod report;
 pub mod scope;
+pub mod workload;

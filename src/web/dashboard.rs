@@ -16,35 +16,14 @@ use askama::Template;
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
 
-/// Working days ahead that count as "due soon".
-pub const SOON: u32 = 3;
+use crate::domain::workload::OpenCase;
+pub use crate::domain::workload::{Counts, SOON};
 
-#[derive(Clone, Debug, Default)]
-pub struct Counts {
-    pub open: i64,
-    pub overdue: i64,
-    pub due_soon: i64,
-    pub extension: i64,
-    pub consultation: i64,
-    pub correction: i64,
-}
-
-impl Counts {
-    fn add(&mut self, r: &q::OpenRow, today: NaiveDate, soon: NaiveDate) {
-        self.open += 1;
-        match r.due_on {
-            Some(d) if d < today => self.overdue += 1,
-            Some(d) if d <= soon => self.due_soon += 1,
-            _ => {}
-        }
-        if r.extension_pending {
-            self.extension += 1;
-        }
-        match r.clock.as_str() {
-            "third_party_consultation" | "agency_consultation" => self.consultation += 1,
-            "correction" => self.correction += 1,
-            _ => {}
-        }
+fn open_case(r: &q::OpenRow) -> OpenCase<'_> {
+    OpenCase {
+        due_on: r.due_on,
+        extension_pending: r.extension_pending,
+        clock: &r.clock,
     }
 }
 
@@ -126,15 +105,15 @@ pub async fn show(
     let mut by_agency: BTreeMap<i64, Counts> = BTreeMap::new();
     let mut by_clerk: BTreeMap<Option<i64>, Counts> = BTreeMap::new();
     for r in &rows {
-        total.add(r, today, soon_date);
+        total.add(&open_case(r), today, soon_date);
         by_agency
             .entry(r.agency_id)
             .or_default()
-            .add(r, today, soon_date);
+            .add(&open_case(r), today, soon_date);
         by_clerk
             .entry(r.assigned_to)
             .or_default()
-            .add(r, today, soon_date);
+            .add(&open_case(r), today, soon_date);
     }
     let by_agency: Vec<Line> = by_agency
         .into_iter()
@@ -167,7 +146,7 @@ pub async fn show(
         .chain(rows.iter().any(|r| r.assigned_to.is_none()).then(|| {
             let mut counts = Counts::default();
             for r in rows.iter().filter(|r| r.assigned_to.is_none()) {
-                counts.add(r, today, soon_date);
+                counts.add(&open_case(r), today, soon_date);
             }
             Line {
                 name: unassigned.clone(),

@@ -195,12 +195,13 @@ async fn render(
                         .assigned_to
                         .and_then(|a| users.get(&a).cloned())
                         .unwrap_or_default(),
-                    days_left: match (case.status.as_str(), case.due_on) {
-                        ("open", Some(d)) if case.clock.is_empty() || d < today => {
-                            Some(env.calendar.working_days_between(today, d))
-                        }
-                        _ => None,
-                    },
+                    days_left: crate::domain::workload::days_left(
+                        case.status == "open",
+                        &case.clock,
+                        case.due_on,
+                        today,
+                        &env.calendar,
+                    ),
                     case,
                 })
                 .collect();
