@@ -480,7 +480,8 @@ fn requesters(conn: &mut DbConn, batch: &[BulkCase]) -> QueryResult<(Vec<i64>, u
 /// number keeps its text; when it reads like one intake makes for that agency
 /// and year, past the counter, it keeps its sequence number too, so numbers
 /// exported and imported again stay what they were. Every other case takes the
-/// next free number, and the counters end past every number used.
+/// next free number (generated ones first), and the counters end past every
+/// number used.
 fn numbers(conn: &mut DbConn, batch: &[BulkCase]) -> QueryResult<Vec<(String, i32)>> {
     let agency_ids: Vec<i64> = batch
         .iter()
@@ -536,27 +537,35 @@ fn numbers(conn: &mut DbConn, batch: &[BulkCase]) -> QueryResult<Vec<(String, i3
         let floor = stored.get(&key).copied().unwrap_or(0);
         last.insert(key, top.max(floor));
     }
-    let mut out = Vec::with_capacity(batch.len());
-    for (c, seq) in batch.iter().zip(seqs) {
-        let year = c.received_on.year();
-        let key = (c.agency_id, year);
-        let code = code_of(c)?;
-        let (tracking_no, seq) = match (seq, &c.tracking_no) {
-            (Some(s), Some(t)) => (t.clone(), s),
-            (_, given) => {
-                let n = last.get_mut(&key).expect("every key");
-                loop {
-                    *n += 1;
-                    let generated = format!("{code}-{year}-{n:04}");
-                    // A historical number of the batch may read like this one.
-                    if given.is_some() || !explicit.contains(generated.as_str()) {
-                        break (given.clone().unwrap_or(generated), *n);
-                    }
-                }
+    // Numbers the batch generates come next, in its order, so they run on
+    // without gaps; other historical numbers take the ones after them, which an
+    // export imported again into an empty database reproduces.
+    let mut out: Vec<Option<(String, i32)>> = batch
+        .iter()
+        .zip(seqs)
+        .map(|(c, seq)| seq.map(|s| (c.tracking_no.clone().unwrap_or_default(), s)))
+        .collect();
+    for generated in [true, false] {
+        for (c, slot) in batch.iter().zip(out.iter_mut()) {
+            if slot.is_some() || c.tracking_no.is_none() != generated {
+                continue;
             }
-        };
-        out.push((tracking_no, seq));
+            let year = c.received_on.year();
+            let code = code_of(c)?;
+            let n = last.get_mut(&(c.agency_id, year)).expect("every key");
+            *slot = Some(loop {
+                *n += 1;
+                let number = format!("{code}-{year}-{n:04}");
+                match &c.tracking_no {
+                    Some(t) => break (t.clone(), *n),
+                    // A historical number of the batch may read like this one.
+                    None if !explicit.contains(number.as_str()) => break (number, *n),
+                    None => {}
+                }
+            });
+        }
     }
+    let out: Vec<(String, i32)> = out.into_iter().map(|o| o.expect("numbered")).collect();
     // The counters, past every number used.
     for ((agency_id, year), value) in last {
         match stored.get(&(agency_id, year)) {
