@@ -54,6 +54,22 @@ enum Command {
     /// Write a consistent backup to FILE while gongkai keeps serving
     /// (SQLite: an online copy, checked; PostgreSQL: pg_dump's custom format).
     Backup { file: std::path::PathBuf },
+    /// Fill an empty database with a demo office: agencies, staff (demo-admin,
+    /// demo-supervisor, demo-clerk, ...) and N cases over the last three years.
+    DemoData {
+        /// How many cases.
+        #[arg(long, default_value_t = 3000)]
+        cases: usize,
+        /// The same seed gives the same office.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The password of every demo account.
+        #[arg(long, default_value = crate::service::demo::DEFAULT_PASSWORD)]
+        password: String,
+        /// Add to a database that already holds cases.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -128,6 +144,7 @@ fn explain(f: Fail) -> String {
     let tr = Tr::new(Lang::En);
     match f {
         Fail::Field { field, key } => format!("{field}: {}", tr.t(key)),
+        Fail::Refused(key) => tr.t(key),
         other => other.to_string(),
     }
 }
@@ -177,6 +194,31 @@ fn run(cli: Cli) -> Result<(), String> {
             })
         }
         Command::Ledger { command } => ledger(&url, command),
+        Command::DemoData {
+            cases,
+            seed,
+            password,
+            force,
+        } => with_conn(&url, |c| {
+            let opts = service::demo::Options {
+                cases,
+                seed,
+                password,
+                force,
+            };
+            let started = std::time::Instant::now();
+            let s =
+                service::demo::run(c, &opts, service::cases::today_in_china()).map_err(explain)?;
+            println!(
+                "demo office: {} agencies, {} cases in {:.1} s\naccounts (password {}): {}",
+                s.agencies,
+                s.cases,
+                started.elapsed().as_secs_f64(),
+                opts.password,
+                s.users.join(", ")
+            );
+            Ok(())
+        }),
         Command::User {
             command:
                 UserCommand::Add {

@@ -708,3 +708,4 @@ dash-fees-lapsed-hint = The applicant did not pay within the time on the fee not
 dash-appeals-pending = Pending reconsiderations and lawsuits
 dash-answers-owed = Answers owed to a reconsideration body or court
 refuse-fee-outstanding = A fee is outstanding: record the payment, cancel or waive it, or close the case when it goes unpaid.
+demo-not-empty = This database already holds cases; demo data goes into an empty one (add --force to add it anyway).

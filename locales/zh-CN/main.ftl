@@ -708,3 +708,4 @@ dash-fees-lapsed-hint = 申请人未在收费通知规定的期限内缴费：�
 dash-appeals-pending = 未审结的复议诉讼
 dash-answers-owed = 待向复议机关或法院提交的答复
 refuse-fee-outstanding = 收费尚未办结：请先缴费、取消或减免收费，或在逾期未缴费时结案。
+demo-not-empty = 数据库中已有案件；演示数据只写入空数据库（如仍要写入，加 --force）。

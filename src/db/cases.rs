@@ -851,3 +851,8 @@ pub fn user_names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, Strin
         .select((users::id, users::display_name))
         .load(conn)
 }
+
+/// How many cases are stored, void ones included.
+pub fn count_all(conn: &mut DbConn) -> QueryResult<i64> {
+    cases::table.count().get_result(conn)
+}

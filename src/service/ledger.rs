@@ -119,7 +119,13 @@ pub fn import<R: Read>(
 
 /// A checked line as a case ready to store: its history, and the columns
 /// derived from it exactly as every other case gets them.
-fn prepare(l: &Line, file: &str, agency_id: i64, clock: &Clock, at: NaiveDateTime) -> BulkCase {
+pub(crate) fn prepare(
+    l: &Line,
+    file: &str,
+    agency_id: i64,
+    clock: &Clock,
+    at: NaiveDateTime,
+) -> BulkCase {
     let e = &l.entry;
     let row = u32::try_from(l.row).unwrap_or(u32::MAX);
     let h = ledger::history(e, file, row, clock.calendar, clock.settings, clock.today);

@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod bootstrap;
 pub mod calendar;
 pub mod cases;
+pub mod demo;
 pub mod ledger;
 pub mod letters;
 pub mod rules;
