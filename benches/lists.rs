@@ -19,14 +19,14 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use common::{Backend, Browser, Page, TestApp};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use gongkai::db::cases::Case;
-use gongkai::db::schema::{case_events, cases, counters, requesters};
+use gongkai::db::bulk::{self, BulkCase, BulkEvent};
+use gongkai::db::cases::RequesterFields;
 use gongkai::db::{self, DbConn};
 use gongkai::domain::calendar::Calendar;
 use gongkai::domain::case::{Decision, Event};
 use gongkai::domain::deadline::{self, ConsultationKind, Settings};
 use gongkai::domain::outcome::{self, Channel, Ground, Outcome, RequesterType};
-use gongkai::service::cases::{Clock, derive};
+use gongkai::service::cases::{Clock, derive_from};
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
@@ -328,10 +328,10 @@ const STREETS: [&str; 12] = [
     "新北区孟河镇",
 ];
 
+/// A requester as generated; stored with the first case of its kind and
+/// name (`db::bulk` keeps one requester per kind and name, as imports do).
 struct SeedRequester {
-    id: i64,
-    kind: &'static str,
-    name: String,
+    fields: RequesterFields,
 }
 
 fn resident_id(rng: &mut Rng) -> String {
@@ -372,12 +372,7 @@ fn requester_name(rng: &mut Rng, kind: RequesterType) -> String {
     }
 }
 
-fn seed_requesters(
-    c: &mut DbConn,
-    rng: &mut Rng,
-    n: usize,
-    at: NaiveDateTime,
-) -> QueryResult<Vec<SeedRequester>> {
+fn seed_requesters(rng: &mut Rng, n: usize) -> Vec<SeedRequester> {
     let kinds = [
         (RequesterType::NaturalPerson, 82),
         (RequesterType::Enterprise, 11),
@@ -386,57 +381,42 @@ fn seed_requesters(
         (RequesterType::LegalServices, 3),
         (RequesterType::OtherOrg, 2),
     ];
-    let mut out = Vec::with_capacity(n);
-    while out.len() < n {
-        let batch = (n - out.len()).min(BATCH * 2);
-        c.transaction::<_, diesel::result::Error, _>(|c| {
-            for _ in 0..batch {
-                let kind = *rng.weighted(&kinds);
-                let name = requester_name(rng, kind);
-                let person = kind == RequesterType::NaturalPerson;
-                let (id_type, id_number) = if person && rng.chance(0.95) {
-                    ("resident_id", resident_id(rng))
-                } else {
-                    ("", String::new())
-                };
-                let credit_code = if person {
-                    String::new()
-                } else {
-                    format!("91320400{:010X}", rng.next() & 0xFF_FFFF_FFFF)
-                };
-                let phone = format!("1{}{:09}", rng.range(3, 9), rng.below(1_000_000_000));
-                let email = if rng.chance(0.4) {
-                    format!("user{}@example.cn", rng.below(10_000_000))
-                } else {
-                    String::new()
-                };
-                let address = format!("{}某路{}号", rng.pick(&STREETS), rng.range(1, 300));
-                let id = diesel::insert_into(requesters::table)
-                    .values((
-                        requesters::kind.eq(kind.code()),
-                        requesters::name.eq(&name),
-                        requesters::id_type.eq(id_type),
-                        requesters::id_number.eq(&id_number),
-                        requesters::credit_code.eq(&credit_code),
-                        requesters::phone.eq(&phone),
-                        requesters::email.eq(&email),
-                        requesters::address.eq(&address),
-                        requesters::name_lower.eq(name.to_lowercase()),
-                        requesters::created_at.eq(at),
-                        requesters::updated_at.eq(at),
-                    ))
-                    .returning(requesters::id)
-                    .get_result::<i64>(c)?;
-                out.push(SeedRequester {
-                    id,
-                    kind: kind.code(),
+    (0..n)
+        .map(|_| {
+            let kind = *rng.weighted(&kinds);
+            let name = requester_name(rng, kind);
+            let person = kind == RequesterType::NaturalPerson;
+            let (id_type, id_number) = if person && rng.chance(0.95) {
+                ("resident_id", resident_id(rng))
+            } else {
+                ("", String::new())
+            };
+            let credit_code = if person {
+                String::new()
+            } else {
+                format!("91320400{:010X}", rng.next() & 0xFF_FFFF_FFFF)
+            };
+            let phone = format!("1{}{:09}", rng.range(3, 9), rng.below(1_000_000_000));
+            let email = if rng.chance(0.4) {
+                format!("user{}@example.cn", rng.below(10_000_000))
+            } else {
+                String::new()
+            };
+            let address = format!("{}某路{}号", rng.pick(&STREETS), rng.range(1, 300));
+            SeedRequester {
+                fields: RequesterFields {
+                    kind: kind.code().to_string(),
                     name,
-                });
+                    id_type: id_type.to_string(),
+                    id_number,
+                    credit_code,
+                    phone,
+                    email,
+                    address,
+                },
             }
-            Ok(())
-        })?;
-    }
-    Ok(out)
+        })
+        .collect()
 }
 
 // ------------------------------------------------------------------ cases
@@ -921,15 +901,14 @@ fn seed(
     let mut rng = Rng(0x6f6e_676b_6169);
     let mut tally = Tally::default();
 
-    let people = seed_requesters(c, &mut rng, cfg.requesters, start.and_time(NaiveTime::MIN))?;
-    tally.requesters = people.len();
+    let people = seed_requesters(&mut rng, cfg.requesters);
     println!(
-        "  requesters: {} in {:.1} s",
+        "  requesters: {} generated in {:.1} s",
         people.len(),
         t0.elapsed().as_secs_f64()
     );
     // The most frequent requester's given name is the text searched for.
-    let first = &people[0].name;
+    let first = &people[0].fields.name;
     tally.frequent = first.clone();
     tally.fragment = if first.chars().count() >= 3 {
         first.chars().skip(1).collect()
@@ -959,154 +938,128 @@ fn seed(
 
     let paged = org.by_code(PAGED_AGENCY).id;
     let mine_user = org.by_code("CZ-ZRZY").clerks[0];
+    // The numbers intake would give, to check the writer's numbering against.
     let mut seqs: HashMap<(i64, i32), i32> = HashMap::new();
     let mut codes = HashSet::with_capacity(cfg.cases);
     let fragment = tally.fragment.to_lowercase();
     for chunk in plans.chunks(BATCH) {
-        c.transaction::<_, diesel::result::Error, _>(|c| {
-            for p in chunk {
-                let mut rng = Rng(p.seed);
-                let agency = &org.agencies[p.agency];
-                let person = &people[p.requester];
-                let year = p.received_on.year();
-                let seq = {
-                    let s = seqs.entry((agency.id, year)).or_insert(0);
-                    *s += 1;
-                    *s
-                };
-                let tracking_no = format!("{}-{year}-{seq:04}", agency.code);
-                let topic = *rng.weighted(&TOPICS);
-                let subject = subject(&mut rng, topic, year);
-                let handler = *rng.pick(&agency.clerks);
-                let assigned_to = rng.chance(0.96).then_some(handler);
-                let events = history(
-                    &mut rng,
-                    p,
-                    handler,
-                    agency.supervisor,
-                    &cal,
-                    settings,
-                    today,
-                );
-                let created = if p.arrived_at.date() == p.received_on {
-                    p.arrived_at
-                } else {
-                    at(p.received_on, &mut rng)
-                };
-                let times: Vec<NaiveDateTime> = events
-                    .iter()
-                    .map(|(e, _)| match e.on() {
-                        Some(d) if d > p.received_on => at(d, &mut rng),
-                        _ => created,
-                    })
-                    .collect();
-                let updated_at = *times.last().expect("an intake");
-                let updated_by = events.last().map(|(_, u)| *u);
-                let mut case = Case {
-                    id: 0,
-                    tracking_no: tracking_no.clone(),
-                    agency_id: agency.id,
-                    year,
-                    seq,
-                    requester_id: person.id,
-                    requester_kind: person.kind.to_string(),
-                    requester_name: person.name.clone(),
-                    channel: p.channel.code().to_string(),
-                    letter_signed: p.letter_signed,
-                    arrived_at: p.arrived_at,
-                    confirmed_on: p.confirmed_on,
-                    received_on: p.received_on,
-                    subject: subject.clone(),
-                    delivery_form: rng
-                        .weighted(&[("email", 45), ("paper", 40), ("pickup", 10), ("other", 5)])
-                        .to_string(),
-                    topic: topic.to_string(),
-                    assigned_to,
-                    status: "open".into(),
-                    clock: String::new(),
-                    due_on: None,
-                    extended: false,
-                    extension_pending: false,
-                    outcome: None,
-                    closed_on: None,
-                    late: false,
-                    public_code: public_code(&mut rng, &mut codes),
-                    // One claim per action after intake.
-                    version: events.len() as i32 - i32::from(events.len() > 1 && on_spot(&events)),
-                    updated_by,
-                    updated_at,
-                };
-                let history: Vec<Event> = events.iter().map(|(e, _)| e.clone()).collect();
-                let (_, _, d) = derive(&case, &history, &clock);
-                case.status = d.status;
-                case.clock = d.clock;
-                case.due_on = d.due_on;
-                case.extended = d.extended;
-                case.extension_pending = d.extension_pending;
-                case.outcome = d.outcome;
-                case.closed_on = d.closed_on;
-                case.late = d.late;
-                let search =
-                    format!("{} {} {}", tracking_no, person.name, case.subject).to_lowercase();
+        let mut batch = Vec::with_capacity(chunk.len());
+        let mut numbers = Vec::with_capacity(chunk.len());
+        for p in chunk {
+            let mut rng = Rng(p.seed);
+            let agency = &org.agencies[p.agency];
+            let person = &people[p.requester].fields;
+            let year = p.received_on.year();
+            let seq = {
+                let s = seqs.entry((agency.id, year)).or_insert(0);
+                *s += 1;
+                *s
+            };
+            let tracking_no = format!("{}-{year}-{seq:04}", agency.code);
+            let topic = *rng.weighted(&TOPICS);
+            let subject = subject(&mut rng, topic, year);
+            let handler = *rng.pick(&agency.clerks);
+            let assigned_to = rng.chance(0.96).then_some(handler);
+            let events = history(
+                &mut rng,
+                p,
+                handler,
+                agency.supervisor,
+                &cal,
+                settings,
+                today,
+            );
+            let created = if p.arrived_at.date() == p.received_on {
+                p.arrived_at
+            } else {
+                at(p.received_on, &mut rng)
+            };
+            let times: Vec<NaiveDateTime> = events
+                .iter()
+                .map(|(e, _)| match e.on() {
+                    Some(d) if d > p.received_on => at(d, &mut rng),
+                    _ => created,
+                })
+                .collect();
+            let updated_at = *times.last().expect("an intake");
+            let updated_by = events.last().map(|(_, u)| *u);
+            let delivery_form = rng
+                .weighted(&[("email", 45), ("paper", 40), ("pickup", 10), ("other", 5)])
+                .to_string();
+            let public_code = public_code(&mut rng, &mut codes);
+            // One claim per action after intake.
+            let version = events.len() as i32 - i32::from(events.len() > 1 && on_spot(&events));
+            let history: Vec<Event> = events.iter().map(|(e, _)| e.clone()).collect();
+            let (_, _, d) = derive_from(p.received_on, &history, &clock);
+            let search = format!("{} {} {}", tracking_no, person.name, subject).to_lowercase();
 
-                let id = insert_case(c, &case, &search, &uuid_like(&mut rng), created)?;
-                for ((e, user), t) in events.iter().zip(&times) {
-                    let data = serde_json::to_string(e).expect("an event serialises");
-                    diesel::insert_into(case_events::table)
-                        .values((
-                            case_events::case_id.eq(id),
-                            case_events::at.eq(*t),
-                            case_events::user_id.eq(Some(*user)),
-                            case_events::kind.eq(e.kind()),
-                            case_events::on_date.eq(e.on()),
-                            case_events::data.eq(&data),
-                        ))
-                        .execute(c)?;
-                }
-
-                tally.cases += 1;
-                tally.events += events.len();
-                match case.status.as_str() {
-                    "void" => tally.void += 1,
-                    "open" => {
-                        tally.open += 1;
-                        match case.due_on {
-                            Some(d) if d < today => tally.overdue += 1,
-                            Some(d) if d <= soon => tally.due_soon += 1,
-                            _ => {}
-                        }
-                        tally.extension_pending += i64::from(case.extension_pending);
-                        tally.stopped += i64::from(!case.clock.is_empty());
-                        tally.mine_open += i64::from(case.assigned_to == Some(mine_user));
+            tally.cases += 1;
+            tally.events += events.len();
+            match d.status.as_str() {
+                "void" => tally.void += 1,
+                "open" => {
+                    tally.open += 1;
+                    match d.due_on {
+                        Some(due) if due < today => tally.overdue += 1,
+                        Some(due) if due <= soon => tally.due_soon += 1,
+                        _ => {}
                     }
-                    _ => {
-                        tally.closed += 1;
-                        tally.late += i64::from(case.late);
-                        tally.paged_closed += i64::from(case.agency_id == paged);
-                    }
+                    tally.extension_pending += i64::from(d.extension_pending);
+                    tally.stopped += i64::from(!d.clock.is_empty());
+                    tally.mine_open += i64::from(assigned_to == Some(mine_user));
                 }
-                if case.status != "void" {
-                    tally.not_void += 1;
-                    tally.fragment_hits += i64::from(search.contains(&fragment));
+                _ => {
+                    tally.closed += 1;
+                    tally.late += i64::from(d.late);
+                    tally.paged_closed += i64::from(agency.id == paged);
                 }
             }
-            Ok(())
-        })?;
-    }
-    // The numbering counters, as intake leaves them.
-    c.transaction::<_, diesel::result::Error, _>(|c| {
-        for ((agency, year), value) in &seqs {
-            diesel::insert_into(counters::table)
-                .values((
-                    counters::agency_id.eq(agency),
-                    counters::year.eq(year),
-                    counters::name.eq("case"),
-                    counters::value.eq(value),
-                ))
-                .execute(c)?;
+            if d.status != "void" {
+                tally.not_void += 1;
+                tally.fragment_hits += i64::from(search.contains(&fragment));
+            }
+
+            numbers.push(tracking_no);
+            batch.push(BulkCase {
+                // Numbered by the writer, as intake numbers: checked below.
+                tracking_no: None,
+                agency_id: agency.id,
+                requester: person.clone(),
+                channel: p.channel.code().to_string(),
+                letter_signed: p.letter_signed,
+                arrived_at: p.arrived_at,
+                confirmed_on: p.confirmed_on,
+                received_on: p.received_on,
+                subject,
+                delivery_form,
+                topic: topic.to_string(),
+                assigned_to,
+                derived: d,
+                public_code,
+                intake_token: Some(uuid_like(&mut rng)),
+                version,
+                updated_by,
+                created_at: created,
+                updated_at,
+                events: events
+                    .into_iter()
+                    .zip(times)
+                    .map(|((event, user), at)| BulkEvent {
+                        at,
+                        user_id: Some(user),
+                        event,
+                    })
+                    .collect(),
+                appeals: Vec::new(),
+            });
         }
-        Ok(())
-    })?;
+        let written = db::write_tx(c, |c| bulk::insert_many(c, &batch))?;
+        assert_eq!(
+            written.tracking_nos, numbers,
+            "the writer numbers cases as intake does"
+        );
+        tally.requesters += written.requesters_created;
+    }
     Ok(tally)
 }
 
@@ -1121,57 +1074,6 @@ fn on_spot(events: &[(Event, i64)]) -> bool {
             _
         ))
     )
-}
-
-fn insert_case(
-    c: &mut DbConn,
-    k: &Case,
-    search: &str,
-    token: &str,
-    created: NaiveDateTime,
-) -> QueryResult<i64> {
-    diesel::insert_into(cases::table)
-        .values((
-            (
-                cases::tracking_no.eq(&k.tracking_no),
-                cases::agency_id.eq(k.agency_id),
-                cases::year.eq(k.year),
-                cases::seq.eq(k.seq),
-                cases::requester_id.eq(k.requester_id),
-                cases::requester_kind.eq(&k.requester_kind),
-                cases::requester_name.eq(&k.requester_name),
-                cases::channel.eq(&k.channel),
-                cases::letter_signed.eq(k.letter_signed),
-                cases::arrived_at.eq(k.arrived_at),
-                cases::confirmed_on.eq(k.confirmed_on),
-            ),
-            (
-                cases::received_on.eq(k.received_on),
-                cases::subject.eq(&k.subject),
-                cases::delivery_form.eq(&k.delivery_form),
-                cases::topic.eq(&k.topic),
-                cases::assigned_to.eq(k.assigned_to),
-                cases::status.eq(&k.status),
-                cases::clock.eq(&k.clock),
-                cases::due_on.eq(k.due_on),
-                cases::extended.eq(k.extended),
-                cases::extension_pending.eq(k.extension_pending),
-                cases::outcome.eq(&k.outcome),
-            ),
-            (
-                cases::closed_on.eq(k.closed_on),
-                cases::late.eq(k.late),
-                cases::search.eq(search),
-                cases::public_code.eq(&k.public_code),
-                cases::intake_token.eq(Some(token)),
-                cases::version.eq(k.version),
-                cases::updated_by.eq(k.updated_by),
-                cases::created_at.eq(created),
-                cases::updated_at.eq(k.updated_at),
-            ),
-        ))
-        .returning(cases::id)
-        .get_result(c)
 }
 
 // ------------------------------------------------------------------ timing
@@ -1480,7 +1382,7 @@ async fn main() {
     }
     println!();
     println!(
-        "gongkai lists benchmark: {} cases, {} requesters, today {TODAY}; nproc {cores}; {} timed requests per endpoint after {WARMUP} warm-up; load average after: {}",
+        "gongkai lists benchmark: {} cases, {} requesters generated, today {TODAY}; nproc {cores}; {} timed requests per endpoint after {WARMUP} warm-up; load average after: {}",
         cfg.cases,
         cfg.requesters,
         cfg.runs,
@@ -1488,7 +1390,7 @@ async fn main() {
     );
     for r in &runs {
         println!(
-            "{}: agencies and users {:.1} s, seeding {:.1} s ({} cases, {} events, {} requesters); open {}, overdue {}, due within 3 days {}",
+            "{}: agencies and users {:.1} s, seeding {:.1} s ({} cases, {} events, {} requesters stored); open {}, overdue {}, due within 3 days {}",
             r.backend,
             r.setup.as_secs_f64(),
             r.seeding.as_secs_f64(),

@@ -62,15 +62,51 @@ enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Case ledgers (台账): import a ledger CSV, export a year's cases.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Write a consistent backup to FILE while gongkai keeps serving
     /// (SQLite: an online copy, checked; PostgreSQL: pg_dump's custom format).
     Backup { file: std::path::PathBuf },
+    /// Fill an empty database with a demo office: agencies, staff (demo-admin,
+    /// demo-supervisor, demo-clerk, ...) and N cases over the last three years.
+    DemoData {
+        /// How many cases.
+        #[arg(long, default_value_t = 3000)]
+        cases: usize,
+        /// The same seed gives the same office.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The password of every demo account.
+        #[arg(long, default_value = crate::service::demo::DEFAULT_PASSWORD)]
+        password: String,
+        /// Add to a database that already holds cases.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
 enum AgencyCommand {
     /// Create or update agencies from an agencies CSV, keyed by code (all rows or none).
     Import { file: std::path::PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+enum LedgerCommand {
+    /// Import a case ledger CSV: every row checked, all rows or none.
+    Import { file: std::path::PathBuf },
+    /// Write the ledger of cases received in YEAR (or open during it) as CSV
+    /// to standard output, with the computed columns due_on, status, overdue.
+    Export {
+        #[arg(long, value_parser = clap::value_parser!(i32).range(2008..=9999))]
+        year: i32,
+        /// Code of an agency: it and the agencies under it (default: all).
+        #[arg(long)]
+        agency: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -124,6 +160,7 @@ fn explain(f: Fail) -> String {
     let tr = Tr::new(Lang::En);
     match f {
         Fail::Field { field, key } => format!("{field}: {}", tr.t(key)),
+        Fail::Refused(key) => tr.t(key),
         other => other.to_string(),
     }
 }
@@ -194,6 +231,32 @@ fn run(cli: Cli) -> Result<(), String> {
                 Ok(())
             })
         }
+        Command::Ledger { command } => ledger(&url, command),
+        Command::DemoData {
+            cases,
+            seed,
+            password,
+            force,
+        } => with_conn(&url, |c| {
+            let opts = service::demo::Options {
+                cases,
+                seed,
+                password,
+                force,
+            };
+            let started = std::time::Instant::now();
+            let s =
+                service::demo::run(c, &opts, service::cases::today_in_china()).map_err(explain)?;
+            println!(
+                "demo office: {} agencies, {} cases in {:.1} s\naccounts (password {}): {}",
+                s.agencies,
+                s.cases,
+                started.elapsed().as_secs_f64(),
+                opts.password,
+                s.users.join(", ")
+            );
+            Ok(())
+        }),
         Command::User {
             command:
                 UserCommand::Add {
@@ -235,6 +298,46 @@ fn run(cli: Cli) -> Result<(), String> {
                 Ok(())
             })
         }
+    }
+}
+
+fn ledger(url: &str, command: LedgerCommand) -> Result<(), String> {
+    let today = service::cases::today_in_china();
+    match command {
+        LedgerCommand::Import { file } => {
+            let name = file.display().to_string();
+            // Read as a stream: a ledger of a whole province need not fit in memory twice.
+            let input = std::fs::File::open(&file).map_err(|e| format!("{name}: {e}"))?;
+            let input = std::io::BufReader::with_capacity(1 << 16, input);
+            with_conn(url, |c| {
+                let s = service::ledger::import(c, &Actor::cli(), &name, input, today).map_err(
+                    |f| match f {
+                        Fail::Imports(e) => {
+                            format!("{e}\n{name}: {} error(s); nothing was imported", e.0.len())
+                        }
+                        other => explain(other),
+                    },
+                )?;
+                println!(
+                    "{name}: {} cases imported ({} open, {} closed), {} new requesters",
+                    s.cases, s.open, s.closed, s.requesters_created
+                );
+                Ok(())
+            })
+        }
+        LedgerCommand::Export { year, agency } => with_conn(url, |c| {
+            if let Some(code) = agency.as_deref()
+                && db::agencies::find_by_code(c, code)
+                    .map_err(|e| e.to_string())?
+                    .is_none()
+            {
+                return Err(format!("--agency {code}: no agency has this code"));
+            }
+            let out = std::io::BufWriter::new(std::io::stdout().lock());
+            service::ledger::export(c, year, agency.as_deref(), today, out)
+                .map(|_| ())
+                .map_err(explain)
+        }),
     }
 }
 

@@ -101,6 +101,15 @@ pub fn of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appeal>> {
         .load(conn)
 }
 
+/// The appeals of these cases, each case's in filing order.
+pub fn of_cases(conn: &mut DbConn, case_ids: &[i64]) -> QueryResult<Vec<Appeal>> {
+    appeals::table
+        .filter(appeals::case_id.eq_any(case_ids.to_vec()))
+        .order((appeals::case_id, appeals::filed_on, appeals::id))
+        .select(Appeal::as_select())
+        .load(conn)
+}
+
 /// What the list of appeals narrows by; `agencies` is the user's scope or the
 /// chosen subtree (None: every agency).
 #[derive(Default, Clone, Debug)]

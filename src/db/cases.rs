@@ -460,6 +460,52 @@ pub fn store_derived(conn: &mut DbConn, id: i64, d: &Derived) -> QueryResult<usi
         .execute(conn)
 }
 
+/// A page of the cases a year's ledger lists, by id after `after_id`: received
+/// in the year, or received before it and open during it (still open, or closed
+/// in the year or later); void cases are left out. `agencies` None: everywhere.
+pub fn ledger_page(
+    conn: &mut DbConn,
+    year: i32,
+    agencies: Option<&[i64]>,
+    after_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<Case>> {
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(diesel::result::Error::NotFound)?;
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(diesel::result::Error::NotFound)?;
+    let mut q = cases::table
+        .filter(cases::id.gt(after_id))
+        .filter(cases::status.ne("void"))
+        .filter(cases::received_on.le(last))
+        .filter(
+            cases::received_on
+                .ge(first)
+                .or(cases::status.eq("open"))
+                .or(cases::closed_on.ge(first)),
+        )
+        .into_boxed();
+    if let Some(ids) = agencies {
+        q = q.filter(cases::agency_id.eq_any(ids.to_vec()));
+    }
+    q.order(cases::id)
+        .limit(limit)
+        .select(Case::as_select())
+        .load(conn)
+}
+
+/// The events of these kinds of these cases, each case's in order.
+pub fn events_of_kinds(
+    conn: &mut DbConn,
+    case_ids: &[i64],
+    kinds: &[&str],
+) -> QueryResult<Vec<EventRow>> {
+    case_events::table
+        .filter(case_events::case_id.eq_any(case_ids.to_vec()))
+        .filter(case_events::kind.eq_any(kinds.to_vec()))
+        .order((case_events::case_id, case_events::id))
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
 /// Ids of cases whose stored deadline a calendar change may move.
 pub fn ids_to_recompute(conn: &mut DbConn, changed_from: NaiveDate) -> QueryResult<Vec<i64>> {
     cases::table
@@ -804,4 +850,9 @@ pub fn user_names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, Strin
         .filter(users::id.eq_any(ids.to_vec()))
         .select((users::id, users::display_name))
         .load(conn)
+}
+
+/// How many cases are stored, void ones included.
+pub fn count_all(conn: &mut DbConn) -> QueryResult<i64> {
+    cases::table.count().get_result(conn)
 }

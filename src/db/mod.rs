@@ -4,6 +4,7 @@
 pub mod agencies;
 pub mod appeals;
 pub mod audit;
+pub mod bulk;
 pub mod calendar;
 pub mod cases;
 pub mod login_attempts;

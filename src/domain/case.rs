@@ -13,6 +13,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
+    /// The case came from a case ledger (`gongkai ledger import`): the file and the
+    /// row (as a spreadsheet numbers it) it was read from. First in such a history;
+    /// the events after it are what the row says happened.
+    Imported {
+        source: String,
+        row: u32,
+    },
     Intake {
         received_on: NaiveDate,
         channel: String,
@@ -271,6 +278,7 @@ impl Event {
     /// The kind as stored in the `kind` column (the JSON tag).
     pub fn kind(&self) -> &'static str {
         match self {
+            Event::Imported { .. } => "imported",
             Event::Intake { .. } => "intake",
             Event::Assigned { .. } => "assigned",
             Event::CorrectionRequested { .. } => "correction_requested",
@@ -329,9 +337,10 @@ impl Event {
                 served_on,
                 ..
             } => decided_on.or(*answered_on).or(*served_on),
-            Event::Assigned { .. } | Event::LetterIssued { .. } | Event::DetailsEdited { .. } => {
-                None
-            }
+            Event::Imported { .. }
+            | Event::Assigned { .. }
+            | Event::LetterIssued { .. }
+            | Event::DetailsEdited { .. } => None,
         }
     }
 }
@@ -562,7 +571,7 @@ pub fn facts(events: &[Event]) -> Facts {
                 received: Some((_, after)),
                 ..
             } => f.received_on = Some(*after),
-            Event::Assigned { .. } | Event::DetailsEdited { .. } => {}
+            Event::Imported { .. } | Event::Assigned { .. } | Event::DetailsEdited { .. } => {}
         }
     }
     f

@@ -122,6 +122,25 @@ pub fn yuan(fen: Fen) -> String {
     format!("{}.{:02}", fen / 100, (fen % 100).abs())
 }
 
+/// Yuan as typed on a form or in a ledger ("1100", "1100.5", "1100.50") in fen;
+/// anything else (a sign, a third decimal, thousands separators) is none.
+pub fn parse_yuan(text: &str) -> Option<Fen> {
+    let t = text.trim();
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 {
+        return None;
+    }
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let cents = format!("{frac:0<2}").parse::<i64>().ok()?;
+    whole
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(YUAN)?
+        .checked_add(cents)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +197,26 @@ mod tests {
         assert_eq!(c.total, 4700 * YUAN);
         assert_eq!(yuan(c.total), "4700.00");
         assert_eq!(yuan(1050), "10.50");
+    }
+
+    #[test]
+    fn amounts_in_yuan() {
+        assert_eq!(parse_yuan("1100"), Some(110_000));
+        assert_eq!(parse_yuan(" 1100.5 "), Some(110_050));
+        assert_eq!(parse_yuan("1100.50"), Some(110_050));
+        for bad in [
+            "",
+            "1.234",
+            "-5",
+            "1,100",
+            "abc",
+            "1.x",
+            ".5",
+            "8 80",
+            "99999999999999999999",
+        ] {
+            assert_eq!(parse_yuan(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod case;
 pub mod deadline;
 pub mod fees;
+pub mod ledger;
 pub mod letters;
 pub mod outcome;
 pub mod report;

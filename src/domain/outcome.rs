@@ -119,6 +119,14 @@ impl Outcome {
         Outcome::ALL.into_iter().find(|o| o.code() == s)
     }
 
+    /// The code or the Chinese label (`label_zh`), for imported spreadsheets.
+    pub fn parse_or_label(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Outcome::ALL
+            .into_iter()
+            .find(|o| o.code() == s || o.label_zh() == s)
+    }
+
     /// Short label in the wording of the 2021 report table, prefixed by its group.
     pub fn label_zh(self) -> &'static str {
         use Outcome::*;

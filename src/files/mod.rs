@@ -5,6 +5,7 @@
 
 pub mod agencies;
 pub mod calendar;
+pub mod ledger;
 pub mod report_xlsx;
 
 use std::fmt;
@@ -31,6 +32,25 @@ impl fmt::Display for ImportError {
 }
 
 impl std::error::Error for ImportError {}
+
+/// Every error found in a file, in row order: an import reports them all at
+/// once, one per line, so the file can be fixed in one pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportErrors(pub Vec<ImportError>);
+
+impl fmt::Display for ImportErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ImportErrors {}
 
 /// A CSV file read into rows of named cells, with the header checked.
 pub(crate) struct Table {

@@ -6,12 +6,14 @@ pub mod agencies;
 pub mod bootstrap;
 pub mod calendar;
 pub mod cases;
+pub mod demo;
+pub mod ledger;
 pub mod letters;
 pub mod report;
 pub mod rules;
 pub mod users;
 
-use crate::files::ImportError;
+use crate::files::{ImportError, ImportErrors};
 
 /// Why an operation was refused. Messages are catalogue keys so the web
 /// shows them beside the field in the user's language and the CLI in English.
@@ -24,6 +26,9 @@ pub enum Fail {
     },
     #[error("{0}")]
     Import(#[from] ImportError),
+    /// Every error of a file (the ledger import reports them all).
+    #[error("{0}")]
+    Imports(#[from] ImportErrors),
     /// Several fields at once: (field, catalogue key).
     #[error("invalid input: {0:?}")]
     Fields(Vec<(&'static str, &'static str)>),
@@ -46,6 +51,9 @@ pub enum Fail {
     NotFound,
     #[error("{0}")]
     Db(#[from] diesel::result::Error),
+    /// Writing a file or standard output failed (an export).
+    #[error("cannot write: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// Messages a form shows beside its fields: (field, catalogue key).
@@ -83,6 +91,8 @@ impl From<Fail> for crate::error::AppError {
             Fail::Conflict { .. } => crate::error::AppError::BadRequest("case-conflict"),
             Fail::Field { key, .. } => crate::error::AppError::BadRequest(key),
             Fail::Import(e) => crate::error::AppError::Internal(e.to_string()),
+            Fail::Imports(e) => crate::error::AppError::Internal(e.to_string()),
+            Fail::Io(e) => crate::error::AppError::Internal(e.to_string()),
             Fail::Duplicate(..) => crate::error::AppError::BadRequest("intake-duplicate"),
         }
     }

@@ -975,6 +975,10 @@ pub fn explain(tr: &Tr, d: &Deadline) -> Vec<String> {
 pub(crate) fn describe(tr: &Tr, e: &Event) -> Vec<String> {
     let l = |key: &str, v: &str| tr.labelled(key, v);
     match e {
+        Event::Imported { source, row } => vec![tr.ta(
+            "case-imported-from",
+            &[("file", source), ("row", &row.to_string())],
+        )],
         Event::Intake {
             received_on,
             channel,
@@ -1032,6 +1036,10 @@ pub(crate) fn describe(tr: &Tr, e: &Event) -> Vec<String> {
             None => tr.ta1("case-extension-approved-stopped", "days", days),
         }],
         Event::ReasonsRequested { note, .. } => vec![note.clone()],
+        // A ledger gives the amount without the count behind it.
+        Event::FeeProposed {
+            units: 0, amount, ..
+        } => vec![tr.labelled("field-amount", fees::yuan(*amount))],
         Event::FeeProposed {
             method,
             units,

@@ -4,6 +4,8 @@
 //! real HTTP with a cookie jar and the CSRF tokens the pages carry.
 #![allow(dead_code)]
 
+pub mod ledgers;
+
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use gongkai::config::WebConfig;

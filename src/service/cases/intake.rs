@@ -309,7 +309,8 @@ pub fn check_intake(
     )
 }
 
-fn public_code() -> String {
+/// The code an applicant tracks the case with on the public pages.
+pub(crate) fn public_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
     (0..12)

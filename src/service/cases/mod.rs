@@ -181,9 +181,19 @@ pub fn history(conn: &mut DbConn, case_id: i64) -> Result<Vec<(q::EventRow, Even
 
 /// Works the deadline and the derived columns out from the history.
 pub fn derive(case: &Case, events: &[Event], clock: &Clock) -> (Facts, Deadline, Derived) {
+    derive_from(case.received_on, events, clock)
+}
+
+/// `derive` for a case not stored yet (bulk imports): only the legal receipt
+/// date is needed besides the history.
+pub fn derive_from(
+    received_on: NaiveDate,
+    events: &[Event],
+    clock: &Clock,
+) -> (Facts, Deadline, Derived) {
     let facts = case::facts(events);
     let dl = deadline::compute(
-        case.received_on,
+        received_on,
         &case::clock_events(events),
         clock.calendar,
         clock.settings,

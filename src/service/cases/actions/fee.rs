@@ -142,7 +142,7 @@ impl Form for Payment {
             _ => 0,
         };
         // The amount in yuan as the receipt shows it; it must be the notice's.
-        let paid = parse_yuan(&self.amount);
+        let paid = fees::parse_yuan(&self.amount);
         match paid {
             None => cx.refuse("amount", "fee-amount-invalid"),
             Some(p) if p != due => cx.refuse("amount", "fee-amount-wrong"),
@@ -154,24 +154,6 @@ impl Form for Payment {
             receipt_no: cx.text("receipt_no", &self.receipt_no, MAX_TRACKING, true),
         }])
     }
-}
-
-/// Yuan as typed ("1100", "1100.5", "1100.50") in fen; anything else is none.
-fn parse_yuan(text: &str) -> Option<i64> {
-    let t = text.trim();
-    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 {
-        return None;
-    }
-    if !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let cents = format!("{frac:0<2}").parse::<i64>().ok()?;
-    whole
-        .parse::<i64>()
-        .ok()?
-        .checked_mul(100)?
-        .checked_add(cents)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -228,28 +210,5 @@ impl Form for CloseUnpaid {
             findings,
             cx.delivery_method("delivery_method", &self.delivery_method),
         ))])
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_yuan;
-
-    #[test]
-    fn amounts_in_yuan() {
-        assert_eq!(parse_yuan("1100"), Some(110_000));
-        assert_eq!(parse_yuan(" 1100.5 "), Some(110_050));
-        assert_eq!(parse_yuan("1100.50"), Some(110_050));
-        for bad in [
-            "",
-            "1.234",
-            "-5",
-            "1,100",
-            "abc",
-            "1.x",
-            "99999999999999999999",
-        ] {
-            assert_eq!(parse_yuan(bad), None, "{bad}");
-        }
     }
 }
