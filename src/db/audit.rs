@@ -95,6 +95,8 @@ vocabulary! {
         RequesterRevealId => "requester.reveal_id",
         ReportFinalise => "report.finalise",
         ReportBaseline => "report.baseline",
+        MailResend => "mail.resend",
+        SettingsMail => "settings.mail",
     }
 }
 
@@ -125,6 +127,8 @@ vocabulary! {
         Received => "received",
         Reviews => "reviews",
         Lawsuits => "lawsuits",
+        MailKind => "mail_kind",
+        DigestHour => "digest_hour",
     }
 }
 

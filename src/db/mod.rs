@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod login_attempts;
+pub mod outbox;
 pub mod report;
 pub mod schema;
 pub mod sessions;

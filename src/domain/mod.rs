@@ -7,6 +7,7 @@ pub mod case;
 pub mod deadline;
 pub mod fees;
 pub mod letters;
+pub mod mail;
 pub mod outcome;
 pub mod report;
 pub mod scope;

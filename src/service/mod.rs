@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod calendar;
 pub mod cases;
 pub mod letters;
+pub mod mail;
 pub mod report;
 pub mod rules;
 pub mod users;

@@ -8,6 +8,7 @@ use super::chart;
 use super::page::{Ctx, html};
 use super::session::CurrentUser;
 use crate::db::{self, cases as q};
+use crate::domain::deadline::{self, Urgency};
 use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::service;
@@ -17,7 +18,7 @@ use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
 
 /// Working days ahead that count as "due soon".
-pub const SOON: u32 = 3;
+pub const SOON: u32 = deadline::DUE_SOON_WORKING_DAYS;
 
 #[derive(Clone, Debug, Default)]
 pub struct Counts {
@@ -32,10 +33,10 @@ pub struct Counts {
 impl Counts {
     fn add(&mut self, r: &q::OpenRow, today: NaiveDate, soon: NaiveDate) {
         self.open += 1;
-        match r.due_on {
-            Some(d) if d < today => self.overdue += 1,
-            Some(d) if d <= soon => self.due_soon += 1,
-            _ => {}
+        match deadline::urgency(r.due_on, today, soon) {
+            Some(Urgency::Overdue) => self.overdue += 1,
+            Some(Urgency::DueSoon) => self.due_soon += 1,
+            None => {}
         }
         if r.extension_pending {
             self.extension += 1;
