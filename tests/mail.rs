@@ -395,6 +395,11 @@ async fn an_answer_letter_reaches_the_applicant(app: TestApp) {
     .await;
     assert_eq!(row.attempts, 1);
     assert!(row.sent_at.is_some());
+    // The case page says the applicant was e-mailed.
+    wang.get(&format!("/cases/{id}"))
+        .await
+        .assert_ok()
+        .assert_contains("文书（致申请人） · zhangsan@example.com · 已发送");
     // Nothing else went out, and nothing twice.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(smtp.received().len(), 1);

@@ -792,3 +792,4 @@ audit-action-mail-resend = Message sent again
 audit-action-settings-mail = Mail settings changed
 audit-field-mail-kind = Kind of message
 audit-field-digest-hour = Hour of the daily digest
+case-mails = E-mail

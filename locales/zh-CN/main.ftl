@@ -792,3 +792,4 @@ audit-action-mail-resend = 重新发送邮件
 audit-action-settings-mail = 修改邮件设置
 audit-field-mail-kind = 邮件类别
 audit-field-digest-hour = 每日汇总发送时间
+case-mails = 电子邮件

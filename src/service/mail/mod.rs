@@ -235,7 +235,13 @@ pub fn scan(conn: &mut DbConn, clock: &Clock, now_china: NaiveDateTime) -> Resul
 
     // The supervisors' digest, once a day from the set hour.
     if rules::digest_due(now_china, digest_hour(conn)?) {
-        let readers = db::users::digest_readers(conn)?;
+        // Those who have today's already are done; usually everybody after the first scan.
+        let mut readers = Vec::new();
+        for u in db::users::digest_readers(conn)? {
+            if !outbox::exists(conn, &rules::digest_key(u.id, today))? {
+                readers.push(u);
+            }
+        }
         if readers.is_empty() {
             return Ok(scanned);
         }
@@ -256,9 +262,6 @@ pub fn scan(conn: &mut DbConn, clock: &Clock, now_china: NaiveDateTime) -> Resul
         for u in readers {
             let key = rules::digest_key(u.id, today);
             let Some(home) = u.agency_id else { continue };
-            if outbox::exists(conn, &key)? {
-                continue;
-            }
             let scope = tree.subtree(&home);
             let mine: Vec<&q::DueRow> = rows
                 .iter()
