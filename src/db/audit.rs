@@ -2,6 +2,7 @@
 
 use super::schema::audit_log;
 use super::{DbConn, now};
+use crate::domain::vocabulary;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -41,29 +42,6 @@ impl Actor {
             username: COMMAND_LINE.into(),
         }
     }
-}
-
-/// Declares a vocabulary once: the enum, each variant's stored code, and
-/// the list of all, so a new variant cannot be forgotten in `ALL` (the
-/// catalogue test walks `ALL`).
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal,)* }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn parse(code: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-        }
-    };
 }
 
 vocabulary! {

@@ -8,27 +8,6 @@ use super::deadline::DUE_SOON_WORKING_DAYS;
 use super::letters::LetterKind;
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 
-/// Declares a vocabulary once: the enum, each variant's stored code, and the list of all.
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal,)* }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn parse(code: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-        }
-    };
-}
-
 vocabulary! {
     /// What a message is; the admin page shows `mail-kind-{code}`.
     Kind {
