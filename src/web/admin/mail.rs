@@ -69,8 +69,8 @@ struct MailPage {
     /// The SMTP URL, password hidden; None when not configured.
     smtp: Option<String>,
     from: String,
-    /// (label, count) for queued, sent, failed.
-    counts: Vec<(String, i64)>,
+    /// (status, label, count) for queued, sent, failed.
+    counts: Vec<(&'static str, String, i64)>,
     failed: Vec<Row>,
     recent: Vec<Row>,
     digest_hour: u32,
@@ -100,7 +100,7 @@ pub async fn show(
                 .iter()
                 .find(|(code, _)| code == s.code())
                 .map_or(0, |(_, n)| *n);
-            (tr.code("mail-status", s.code()), n)
+            (s.code(), tr.code("mail-status", s.code()), n)
         })
         .collect();
     html(&MailPage {
