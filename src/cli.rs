@@ -301,15 +301,15 @@ fn serve(url: &str, web_config: WebConfig) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     drop(conn);
     let mail = config::MailConfig::from_env();
+    // Kept until the server stops; dropping it stops the worker.
+    let _worker =
+        service::mail::worker::spawn(pool.clone(), &mail, service::cases::today_in_china)?;
     match mail.shown_url() {
         Some(url) => log::info!("mail goes out through {url} as {}", mail.from),
         None => log::warn!(
             "GONGKAI_SMTP_URL is not set: messages wait in the outbox until it is (see /admin/mail)"
         ),
     }
-    // Kept until the server stops; dropping it stops the worker.
-    let _worker =
-        service::mail::worker::spawn(pool.clone(), &mail, service::cases::today_in_china)?;
     let listener = std::net::TcpListener::bind(&web_config.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", web_config.bind))?;
     println!(

@@ -150,7 +150,7 @@ pub fn deliver_due(conn: &mut DbConn, smtp: &Smtp, worker: &str) -> Result<usize
 /// Queues the reminders and digests due now (see `super::scan`).
 fn scan_now(conn: &mut DbConn, today: NaiveDate) -> Result<super::Scanned, Fail> {
     let calendar = db::calendar::load(conn)?;
-    let settings = super::super::rules::load(conn)?;
+    let settings = crate::service::rules::load(conn)?;
     let clock = Clock {
         calendar: &calendar,
         settings: &settings,
