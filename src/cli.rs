@@ -403,6 +403,16 @@ fn serve(url: &str, web_config: WebConfig) -> Result<(), String> {
     let key = crate::web::session_key(&mut conn, web_config.secret_key.as_deref())
         .map_err(|e| e.to_string())?;
     drop(conn);
+    let mail = config::MailConfig::from_env();
+    // Kept until the server stops; dropping it stops the worker.
+    let _worker =
+        service::mail::worker::spawn(pool.clone(), &mail, service::cases::today_in_china)?;
+    match mail.shown_url() {
+        Some(url) => log::info!("mail goes out through {url} as {}", mail.from),
+        None => log::warn!(
+            "GONGKAI_SMTP_URL is not set: messages wait in the outbox until it is (see /admin/mail)"
+        ),
+    }
     let listener = std::net::TcpListener::bind(&web_config.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", web_config.bind))?;
     println!(
@@ -414,7 +424,7 @@ fn serve(url: &str, web_config: WebConfig) -> Result<(), String> {
         db::redact(url)
     );
     spawn_refresher(pool.clone());
-    let state = actix_web::web::Data::new(crate::web::AppState::new(pool));
+    let state = actix_web::web::Data::new(crate::web::AppState::new(pool).with_mail(mail));
     actix_web::rt::System::new()
         .block_on(async move { crate::web::build_server(listener, state, key, &web_config)?.await })
         .map_err(|e| e.to_string())

@@ -40,6 +40,54 @@ impl WebConfig {
     }
 }
 
+/// The sender when GONGKAI_MAIL_FROM is not set.
+pub const DEFAULT_MAIL_FROM: &str = "gongkai@localhost";
+
+/// Outgoing mail (service::mail::worker).
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// GONGKAI_SMTP_URL; without it messages wait in the outbox.
+    pub smtp_url: Option<String>,
+    /// GONGKAI_MAIL_FROM: an address, optionally with a name (`名称 <addr>`).
+    pub from: String,
+    /// How often the worker looks for messages to send.
+    pub poll: std::time::Duration,
+    /// How often it looks for reminders and digests to queue (first at start); None: never
+    /// (a process that only delivers, as the tests run it).
+    pub scan: Option<std::time::Duration>,
+}
+
+impl Default for MailConfig {
+    fn default() -> MailConfig {
+        MailConfig {
+            smtp_url: None,
+            from: DEFAULT_MAIL_FROM.to_string(),
+            poll: std::time::Duration::from_secs(5),
+            scan: Some(std::time::Duration::from_secs(600)),
+        }
+    }
+}
+
+impl MailConfig {
+    pub fn from_env() -> MailConfig {
+        let var = |name| {
+            std::env::var(name)
+                .ok()
+                .filter(|s: &String| !s.trim().is_empty())
+        };
+        MailConfig {
+            smtp_url: var("GONGKAI_SMTP_URL"),
+            from: var("GONGKAI_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_string()),
+            ..MailConfig::default()
+        }
+    }
+
+    /// The SMTP URL with any password hidden, for pages and logs.
+    pub fn shown_url(&self) -> Option<String> {
+        self.smtp_url.as_deref().map(crate::db::redact)
+    }
+}
+
 pub fn env_bool(name: &str) -> bool {
     matches!(
         std::env::var(name).as_deref(),

@@ -784,7 +784,7 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
             a1.clone()
         } else if path.starts_with("/admin/users/") {
             victim.to_string()
-        } else if path.starts_with("/admin/settings/topics/") {
+        } else if path.starts_with("/admin/settings/topics/") || path.starts_with("/admin/mail/") {
             "1".into()
         } else {
             String::new()

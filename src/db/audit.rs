@@ -2,6 +2,7 @@
 
 use super::schema::audit_log;
 use super::{DbConn, now};
+use crate::domain::vocabulary;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -43,29 +44,6 @@ impl Actor {
     }
 }
 
-/// Declares a vocabulary once: the enum, each variant's stored code, and
-/// the list of all, so a new variant cannot be forgotten in `ALL` (the
-/// catalogue test walks `ALL`).
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal,)* }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn parse(code: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-        }
-    };
-}
-
 vocabulary! {
     /// What an entry records. Entries store the code; the audit page shows
     /// the label `audit-action-{code}` from the catalogue.
@@ -96,6 +74,8 @@ vocabulary! {
         RequesterRevealId => "requester.reveal_id",
         ReportFinalise => "report.finalise",
         ReportBaseline => "report.baseline",
+        MailResend => "mail.resend",
+        SettingsMail => "settings.mail",
     }
 }
 
@@ -127,6 +107,8 @@ vocabulary! {
         Received => "received",
         Reviews => "reviews",
         Lawsuits => "lawsuits",
+        MailKind => "mail_kind",
+        DigestHour => "digest_hour",
     }
 }
 

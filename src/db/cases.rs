@@ -808,6 +808,44 @@ pub fn open_rows(conn: &mut DbConn, agencies: Option<&[i64]>) -> QueryResult<Vec
     q.load(conn)
 }
 
+/// An open case as the clerk's reminder and the supervisors' digest see it.
+#[derive(Queryable, Clone, Debug)]
+pub struct DueRow {
+    pub id: i64,
+    pub tracking_no: String,
+    pub agency_id: i64,
+    pub subject: String,
+    pub assigned_to: Option<i64>,
+    /// Empty while the clock runs; why it stands still otherwise.
+    pub clock: String,
+    pub due_on: Option<NaiveDate>,
+    pub extension_pending: bool,
+}
+
+/// Open cases due by `until` (overdue included) or awaiting a supervisor's
+/// approval, soonest first.
+pub fn open_due_by(conn: &mut DbConn, until: NaiveDate) -> QueryResult<Vec<DueRow>> {
+    cases::table
+        .filter(cases::status.eq("open"))
+        .filter(
+            cases::due_on
+                .le(until)
+                .or(cases::extension_pending.eq(true)),
+        )
+        .order((cases::due_on, cases::id))
+        .select((
+            cases::id,
+            cases::tracking_no,
+            cases::agency_id,
+            cases::subject,
+            cases::assigned_to,
+            cases::clock,
+            cases::due_on,
+            cases::extension_pending,
+        ))
+        .load(conn)
+}
+
 /// Cases received per day since `from`.
 pub fn received_per_day(
     conn: &mut DbConn,

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod calendar;
 pub mod cases;
 pub mod login_attempts;
+pub mod outbox;
 pub mod report;
 pub mod schema;
 pub mod sessions;

@@ -33,6 +33,7 @@ diesel::table! {
         session_epoch -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        mail_reminders -> Bool,
     }
 }
 
@@ -229,6 +230,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        recipient -> Text,
+        user_id -> Nullable<BigInt>,
+        case_id -> Nullable<BigInt>,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        dedupe_key -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        leased_by -> Nullable<Text>,
+        last_error -> Text,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(appeals -> cases (case_id));
 diesel::joinable!(cases -> agencies (agency_id));
@@ -251,5 +274,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     appeals,
     report_snapshots,
-    report_baselines
+    report_baselines,
+    outbox
 );

@@ -21,6 +21,8 @@ pub struct User {
     pub session_epoch: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Reminders and the daily digest by e-mail (the user's own choice).
+    pub mail_reminders: bool,
 }
 
 pub struct NewUser<'a> {
@@ -144,4 +146,34 @@ pub fn set_active(conn: &mut DbConn, id: i64, active: bool) -> QueryResult<usize
             users::updated_at.eq(now()),
         ))
         .execute(conn)
+}
+
+/// The user's own choice about reminders and the daily digest.
+pub fn set_mail_reminders(conn: &mut DbConn, id: i64, on: bool) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::mail_reminders.eq(on), users::updated_at.eq(now())))
+        .execute(conn)
+}
+
+/// Active supervisors of these agencies (any order).
+pub fn supervisors_of(conn: &mut DbConn, agency_ids: &[i64]) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::agency_id.eq_any(agency_ids))
+        .filter(users::role.eq("supervisor"))
+        .filter(users::active.eq(true))
+        .select(User::as_select())
+        .order(users::id)
+        .load(conn)
+}
+
+/// Active supervisors with an e-mail address who want the daily digest.
+pub fn digest_readers(conn: &mut DbConn) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::role.eq("supervisor"))
+        .filter(users::active.eq(true))
+        .filter(users::mail_reminders.eq(true))
+        .filter(users::email.ne(""))
+        .select(User::as_select())
+        .order(users::id)
+        .load(conn)
 }

@@ -742,6 +742,27 @@ fn next_day(day: NaiveDate) -> NaiveDate {
         .expect("date arithmetic stays far inside chrono's range")
 }
 
+/// Working days ahead that count as "due soon": the dashboard, the clerk's
+/// reminder and the supervisors' digest all use this one number.
+pub const DUE_SOON_WORKING_DAYS: u32 = 3;
+
+/// How pressing an open case's stored deadline is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Urgency {
+    Overdue,
+    DueSoon,
+}
+
+/// Past the deadline, or due by `soon` (`DUE_SOON_WORKING_DAYS` after today); None
+/// otherwise, or without a deadline.
+pub fn urgency(due_on: Option<NaiveDate>, today: NaiveDate, soon: NaiveDate) -> Option<Urgency> {
+    match due_on {
+        Some(d) if d < today => Some(Urgency::Overdue),
+        Some(d) if d <= soon => Some(Urgency::DueSoon),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,10 +3,11 @@
 //! correction. The same rules give the working days a list shows.
 
 use super::calendar::Calendar;
+use super::deadline::{self, Urgency};
 use chrono::NaiveDate;
 
-/// Working days ahead that count as "due soon".
-pub const SOON: u32 = 3;
+/// Working days ahead that count as "due soon" (the same as the reminders').
+pub const SOON: u32 = deadline::DUE_SOON_WORKING_DAYS;
 
 /// An open case as the dashboard sees it.
 #[derive(Clone, Debug)]
@@ -31,10 +32,10 @@ impl Counts {
     /// Counts one open case; `soon` is the last day that counts as due soon.
     pub fn add(&mut self, c: &OpenCase, today: NaiveDate, soon: NaiveDate) {
         self.open += 1;
-        match c.due_on {
-            Some(d) if d < today => self.overdue += 1,
-            Some(d) if d <= soon => self.due_soon += 1,
-            _ => {}
+        match deadline::urgency(c.due_on, today, soon) {
+            Some(Urgency::Overdue) => self.overdue += 1,
+            Some(Urgency::DueSoon) => self.due_soon += 1,
+            None => {}
         }
         if c.extension_pending {
             self.extension += 1;

@@ -125,6 +125,8 @@ pub fn issue(
                 issued_by: staff.id,
             },
         )?;
+        // The applicant's copy by e-mail, queued with the letter.
+        super::mail::letter_issued(conn, &case, &agency, &requester, id, &letter)?;
         let event = Event::LetterIssued {
             letter_id: id,
             letter: kind.code().to_string(),

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod demo;
 pub mod ledger;
 pub mod letters;
+pub mod mail;
 pub mod report;
 pub mod rules;
 pub mod users;

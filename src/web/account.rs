@@ -1,7 +1,8 @@
-//! Signing in and out, changing one's own password, choosing the language.
+//! Signing in and out, one's own account (password, mail reminders),
+//! choosing the language.
 
 use super::csrf::{CsrfForm, NoFields};
-use super::page::{Ctx, FieldErrors, LANG_COOKIE, html, html_status, redirect};
+use super::page::{Ctx, FieldErrors, LANG_COOKIE, flash, html, html_status, redirect};
 use super::session::{self, CurrentUser};
 use super::{AppState, CookiePolicy};
 use crate::auth;
@@ -256,6 +257,53 @@ pub async fn change_password(
             )
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    ctx: Ctx,
+    user: db::users::User,
+    agency: String,
+}
+
+/// One's own account: name, address, and whether reminders and the digest come by e-mail.
+pub async fn show(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = user.id;
+    let (user, agency) = state
+        .db(move |c| {
+            let u = db::users::find(c, id)?.ok_or(AppError::LoginRequired)?;
+            let agency = db::agencies::name_of(c, u.agency_id)?;
+            Ok((u, agency))
+        })
+        .await?;
+    html(&AccountPage { ctx, user, agency })
+}
+
+#[derive(serde::Deserialize)]
+pub struct NotificationsForm {
+    /// "true" when the box is ticked; absent when not.
+    #[serde(default)]
+    mail_reminders: String,
+}
+
+pub async fn set_notifications(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<NotificationsForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, on) = (user.id, form.mail_reminders == "true");
+    state
+        .db(move |c| Ok(service::mail::set_reminders(c, id, on)?))
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    flash(&req, ctx.tr.t("account-saved"));
+    Ok(redirect("/account"))
 }
 
 #[derive(serde::Deserialize)]

@@ -339,6 +339,31 @@ struct CasePage {
     appeals: Vec<AppealRow>,
     /// Corrected appeals not yet answered again.
     owed: Vec<i64>,
+    /// The messages the case caused (the applicant's copies of letters, staff notices).
+    mails: Vec<MailRow>,
+}
+
+/// A message about the case, as its page lists it.
+pub struct MailRow {
+    pub kind: String,
+    pub recipient: String,
+    pub status: String,
+    pub status_code: String,
+    /// When it went, or when it was queued.
+    pub at: String,
+}
+
+impl MailRow {
+    fn new(tr: &Tr, m: db::outbox::Message) -> MailRow {
+        let at = crate::domain::calendar::china_time(m.sent_at.unwrap_or(m.created_at));
+        MailRow {
+            kind: tr.code_or_raw("mail-kind", &m.kind),
+            recipient: m.recipient,
+            status: tr.code_or_raw("mail-status", &m.status),
+            status_code: m.status,
+            at: at.format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
 }
 
 impl CasePage {
@@ -468,6 +493,7 @@ struct Loaded {
     extension: Option<ExtensionView>,
     appeals: Vec<AppealRow>,
     owed: Vec<i64>,
+    mails: Vec<db::outbox::Message>,
 }
 
 /// What a supervisor needs to decide on an extension, and what a clerk needs to read
@@ -589,6 +615,7 @@ fn load(
         })
         .collect();
     let owed = facts.reanswer_owed().iter().map(|a| a.id).collect();
+    let mails = db::outbox::of_case(conn, id)?;
     Ok(Loaded {
         case,
         agency,
@@ -606,6 +633,7 @@ fn load(
         extension,
         appeals,
         owed,
+        mails,
     })
 }
 
@@ -704,6 +732,7 @@ async fn case_page(
             decide,
             appeals: l.appeals,
             owed: l.owed,
+            mails: l.mails.into_iter().map(|m| MailRow::new(&tr, m)).collect(),
         },
     )
 }

@@ -38,6 +38,8 @@ pub struct AppState {
     pub pool: Pool,
     /// A fixed "today" for tests; None in production (the date in China).
     pub today_override: std::sync::RwLock<Option<chrono::NaiveDate>>,
+    /// Outgoing mail as this process is configured (the worker runs beside the server).
+    pub mail: crate::config::MailConfig,
 }
 
 /// How cookies other than the session's are marked (the session cookie is
@@ -52,7 +54,12 @@ impl AppState {
         AppState {
             pool,
             today_override: std::sync::RwLock::new(None),
+            mail: crate::config::MailConfig::default(),
         }
+    }
+
+    pub fn with_mail(self, mail: crate::config::MailConfig) -> AppState {
+        AppState { mail, ..self }
     }
 
     pub fn today(&self) -> chrono::NaiveDate {
@@ -139,6 +146,8 @@ route_table! {
     get "/login" Public => account::login_form;
     post "/login" Public => account::login;
     post "/logout" Public => account::logout;
+    get "/account" Staff => account::show;
+    post "/account/notifications" Staff => account::set_notifications;
     get "/account/password" Staff => account::password_form;
     post "/account/password" Staff => account::change_password;
     get "/cases" Staff => lists::list;
@@ -179,7 +188,10 @@ route_table! {
     get "/admin/audit" Admin => admin::audit::list;
     get "/admin/baselines" Admin => admin::baselines::show;
     post "/admin/baselines" Admin => admin::baselines::save;
+    get "/admin/mail" Admin => admin::mail::show;
+    post "/admin/mail/{id}/resend" Admin => admin::mail::resend;
     get "/admin/settings" Admin => admin::settings::show;
+    post "/admin/settings/mail" Admin => admin::settings::save_mail;
     post "/admin/settings/rules" Admin => admin::settings::save_rules;
     post "/admin/settings/topics" Admin => admin::settings::add_topic;
     post "/admin/settings/topics/{id}" Admin => admin::settings::set_topic;

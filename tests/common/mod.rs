@@ -8,7 +8,7 @@ pub mod ledgers;
 
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use gongkai::config::WebConfig;
+use gongkai::config::{MailConfig, WebConfig};
 use gongkai::db::{self, DbConn, audit::Actor};
 use gongkai::service;
 use std::net::TcpListener;
@@ -117,9 +117,22 @@ fn start_server(
     actix_web::web::Data<gongkai::web::AppState>,
     actix_web::dev::ServerHandle,
 ) {
+    start_server_with(pool, key, cookie_secure, MailConfig::default())
+}
+
+fn start_server_with(
+    pool: db::Pool,
+    key: actix_web::cookie::Key,
+    cookie_secure: bool,
+    mail: MailConfig,
+) -> (
+    String,
+    actix_web::web::Data<gongkai::web::AppState>,
+    actix_web::dev::ServerHandle,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = actix_web::web::Data::new(gongkai::web::AppState::new(pool));
+    let state = actix_web::web::Data::new(gongkai::web::AppState::new(pool).with_mail(mail));
     let config = WebConfig {
         bind: String::new(),
         secret_key: None,
@@ -141,17 +154,32 @@ fn start_server(
 /// A second process on the same database.
 pub struct Instance {
     pub base: String,
+    pub state: actix_web::web::Data<gongkai::web::AppState>,
     handle: actix_web::dev::ServerHandle,
+    /// Its mail worker, when it runs one (`TestApp::mail_instance`).
+    pub worker: Option<gongkai::service::mail::worker::Handle>,
 }
 
 impl Instance {
     pub fn browser(&self) -> Browser {
         Browser::new(&self.base)
     }
+
+    /// Fixes this process's "today" (YYYY-MM-DD).
+    pub fn set_today(&self, day: &str) {
+        let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+        *self.state.today_override.write().unwrap() = Some(d);
+    }
+
+    /// Stops its mail worker (after the message in hand).
+    pub fn stop_worker(&mut self) {
+        self.worker = None;
+    }
 }
 
 impl Drop for Instance {
     fn drop(&mut self) {
+        self.worker = None;
         drop(self.handle.stop(false));
     }
 }
@@ -191,7 +219,32 @@ impl TestApp {
         drop(c);
         let (base, state, handle) = start_server(pool, key, false);
         *state.today_override.write().unwrap() = *self.state.today_override.read().unwrap();
-        Instance { base, handle }
+        Instance {
+            base,
+            state,
+            handle,
+            worker: None,
+        }
+    }
+
+    /// Another gongkai process on this test's database that sends mail as `mail`
+    /// configures it, with its mail worker running (as `gongkai serve` does).
+    pub fn mail_instance(&self, mail: MailConfig) -> Instance {
+        let pool = db::open_pool(&self.db.url, 4).expect("open the test database");
+        let mut c = pool.get().unwrap();
+        let key = gongkai::web::session_key(&mut c, None).unwrap();
+        drop(c);
+        let (base, state, handle) = start_server_with(pool.clone(), key, false, mail.clone());
+        *state.today_override.write().unwrap() = *self.state.today_override.read().unwrap();
+        let today = state.clone();
+        let worker = gongkai::service::mail::worker::spawn(pool, &mail, move || today.today())
+            .expect("the mail configuration is valid");
+        Instance {
+            base,
+            state,
+            handle,
+            worker: Some(worker),
+        }
     }
 
     /// Fixes the application's "today" (YYYY-MM-DD).

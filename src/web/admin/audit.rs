@@ -77,6 +77,7 @@ fn value(tr: &Tr, field: Field, v: &str) -> String {
         (Field::Role, _) => "role",
         (Field::Kind, _) => "agency-kind",
         (Field::DayKind, _) => "calendar-kind",
+        (Field::MailKind, _) => "mail-kind",
         _ => return v.to_string(),
     };
     tr.code_or_raw(prefix, v)

@@ -1,4 +1,5 @@
-//! The office's settings: the periods the law leaves to it, and the topic list.
+//! The office's settings: the periods the law leaves to it, the topic list,
+//! and the hour of the supervisors' daily digest.
 
 use crate::domain::scope::Role;
 use crate::error::AppError;
@@ -21,6 +22,8 @@ struct SettingsPage {
     rules: RulesInput,
     topics: Vec<Topic>,
     topic_name: String,
+    /// The digest's hour as typed, or as stored.
+    digest_hour: String,
     errors: FieldErrors,
 }
 
@@ -31,8 +34,25 @@ async fn page(
     topic_name: String,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (stored, topics) = state
-        .db(|c| Ok((service::rules::load(c)?, service::rules::topics(c)?)))
+    page_with_hour(ctx, state, rules, topic_name, None, errors).await
+}
+
+async fn page_with_hour(
+    ctx: Ctx,
+    state: &AppState,
+    rules: Option<RulesInput>,
+    topic_name: String,
+    digest_hour: Option<String>,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let (stored, topics, hour) = state
+        .db(|c| {
+            Ok((
+                service::rules::load(c)?,
+                service::rules::topics(c)?,
+                service::mail::digest_hour(c)?,
+            ))
+        })
         .await?;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -47,6 +67,7 @@ async fn page(
             rules,
             topics,
             topic_name,
+            digest_hour: digest_hour.unwrap_or_else(|| hour.to_string()),
             errors,
         },
     )
@@ -130,4 +151,44 @@ pub async fn set_topic(
         .db(move |c| Ok(service::rules::set_topic_active(c, &actor, id, active)?))
         .await?;
     Ok(redirect("/admin/settings"))
+}
+
+#[derive(serde::Deserialize)]
+pub struct MailForm {
+    #[serde(default)]
+    digest_hour: String,
+}
+
+/// The hour the supervisors' daily digest goes out (China time).
+pub async fn save_mail(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<MailForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let actor = user.actor();
+    let typed = form.digest_hour.clone();
+    let result = state
+        .db(move |c| Fail::for_form(service::mail::save_digest_hour(c, &actor, &typed)))
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    match result {
+        Ok(_) => {
+            flash(&req, ctx.tr.t("settings-mail-saved"));
+            Ok(redirect("/admin/settings"))
+        }
+        Err(fields) => {
+            let errors = FieldErrors::from_fails(&ctx.tr, &fields);
+            page_with_hour(
+                ctx,
+                &state,
+                None,
+                String::new(),
+                Some(form.digest_hour),
+                errors,
+            )
+            .await
+        }
+    }
 }

@@ -166,10 +166,15 @@ pub fn act(
         let new_events = build(action, &encoded, &mut cx)?;
         let errors = std::mem::take(&mut cx.errors);
         let new_events = done(errors, new_events)?;
+        let mut added = Vec::with_capacity(new_events.len());
         for mut e in new_events {
             effect(conn, &case, &mut e)?;
             append(conn, case_id, Some(staff.id), &e)?;
+            added.push(e);
         }
+        // Messages the events call for, in this transaction: they exist exactly when the
+        // events do.
+        crate::service::mail::events_added(conn, &case, &events, &added, dl.due_on)?;
         refresh(conn, case_id, clock)
     })
 }

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN mail_reminders;
+DROP TABLE outbox;

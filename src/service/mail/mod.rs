@@ -1,0 +1,364 @@
+//! Mail: what gongkai tells whom. A message is queued in the outbox inside
+//! the transaction of the event that causes it (`letter_issued`,
+//! `events_added`, or `enqueue` for any other), so it exists exactly when
+//! the event does; reminders and digests are found by `scan`, which the
+//! worker runs every few minutes; `worker` delivers over SMTP.
+//!
+//! Rules (which letters, when, the retry schedule, the keys that keep a
+//! message unique) are `domain::mail`; texts are `messages`.
+
+pub mod messages;
+pub mod worker;
+
+use super::Fail;
+use super::cases::Clock;
+use crate::db::agencies::Agency;
+use crate::db::audit::{self, Action, Actor, Detail, Field};
+use crate::db::cases::{self as q, Case, Requester};
+use crate::db::outbox::{self, NewMessage};
+use crate::db::users::User;
+use crate::db::{self, DbConn};
+use crate::domain::agency::Tree;
+use crate::domain::case::Event;
+use crate::domain::deadline::{self, DUE_SOON_WORKING_DAYS, Urgency};
+use crate::domain::letters::Letter;
+use crate::domain::mail::{self as rules, Kind};
+use chrono::{NaiveDate, NaiveDateTime};
+use messages::{CaseRef, DigestItem, Mail, Office};
+use std::collections::BTreeMap;
+
+/// A message to queue.
+pub struct Outgoing<'a> {
+    pub kind: Kind,
+    /// The address it goes to.
+    pub to: &'a str,
+    /// The member of staff it goes to, if it is one.
+    pub user_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub mail: &'a Mail,
+    /// What makes it unique (`domain::mail::*_key`): a second message with the same key is
+    /// not queued.
+    pub key: &'a str,
+}
+
+/// Queues a message in the caller's transaction. False when one with its key was queued
+/// before (nothing is written then) or the address cannot be one.
+pub fn enqueue(conn: &mut DbConn, m: &Outgoing) -> Result<bool, Fail> {
+    let to = m.to.trim();
+    if !rules::plausible_address(to) {
+        return Ok(false);
+    }
+    Ok(outbox::enqueue(
+        conn,
+        &NewMessage {
+            kind: m.kind.code(),
+            recipient: to,
+            user_id: m.user_id,
+            case_id: m.case_id,
+            subject: &m.mail.subject,
+            body_text: &m.mail.text,
+            body_html: &m.mail.html,
+            dedupe_key: m.key,
+        },
+    )?)
+}
+
+/// A letter was issued (in the caller's transaction): the applicant receives the ones
+/// `domain::mail::mailed_to_applicant` names, in full, when they gave an address.
+pub fn letter_issued(
+    conn: &mut DbConn,
+    case: &Case,
+    agency: &Agency,
+    requester: &Requester,
+    letter_id: i64,
+    letter: &Letter,
+) -> Result<bool, Fail> {
+    if !rules::mailed_to_applicant(letter.kind) || requester.email.trim().is_empty() {
+        return Ok(false);
+    }
+    let office = Office {
+        name: &agency.name,
+        phone: &agency.phone,
+    };
+    let mail = messages::letter(&requester.name, &office, &case.tracking_no, letter);
+    enqueue(
+        conn,
+        &Outgoing {
+            kind: Kind::Letter,
+            to: &requester.email,
+            user_id: None,
+            case_id: Some(case.id),
+            mail: &mail,
+            key: &rules::letter_key(letter_id, &requester.email),
+        },
+    )
+}
+
+/// Events an action added to a case (in its transaction), after `before`: a request for
+/// an extension goes to every supervisor whose scope holds the case (its agency's and
+/// those above), except one who asked for it.
+pub fn events_added(
+    conn: &mut DbConn,
+    case: &Case,
+    before: &[Event],
+    added: &[Event],
+    due: Option<NaiveDate>,
+) -> Result<usize, Fail> {
+    let mut queued = 0;
+    let earlier = before
+        .iter()
+        .filter(|e| matches!(e, Event::ExtensionRequested { .. }))
+        .count();
+    let requests = added.iter().filter_map(|e| match e {
+        Event::ExtensionRequested { on, reason, by } => Some((*on, reason, *by)),
+        _ => None,
+    });
+    for (i, (on, reason, by)) in requests.enumerate() {
+        let nth = earlier + i + 1;
+        let agency = db::agencies::find(conn, case.agency_id)?.ok_or(Fail::NotFound)?;
+        let clerk = db::users::find(conn, by)?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        let case_ref = CaseRef {
+            tracking_no: &case.tracking_no,
+            agency: &agency.name,
+            subject: &case.subject,
+        };
+        for s in supervisors_over(conn, case.agency_id)? {
+            if s.id == by || s.email.trim().is_empty() {
+                continue;
+            }
+            let mail =
+                messages::extension_requested(&s.display_name, &case_ref, &clerk, on, reason, due);
+            let key = rules::extension_key(case.id, nth, s.id);
+            let sent = enqueue(
+                conn,
+                &Outgoing {
+                    kind: Kind::ExtensionRequested,
+                    to: &s.email,
+                    user_id: Some(s.id),
+                    case_id: Some(case.id),
+                    mail: &mail,
+                    key: &key,
+                },
+            )?;
+            queued += usize::from(sent);
+        }
+    }
+    Ok(queued)
+}
+
+/// Active supervisors whose scope holds the agency: its own and every one above it.
+pub fn supervisors_over(conn: &mut DbConn, agency_id: i64) -> Result<Vec<User>, Fail> {
+    let parents: BTreeMap<i64, Option<i64>> = db::agencies::all(conn)?
+        .into_iter()
+        .map(|a| (a.id, a.parent_id))
+        .collect();
+    let mut chain = vec![agency_id];
+    let mut at = agency_id;
+    // Bounded by the number of agencies, should a cycle ever slip in.
+    while let Some(Some(p)) = parents.get(&at) {
+        if chain.contains(p) || chain.len() > parents.len() {
+            break;
+        }
+        chain.push(*p);
+        at = *p;
+    }
+    Ok(db::users::supervisors_of(conn, &chain)?)
+}
+
+/// What a scan queued.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scanned {
+    pub reminders: usize,
+    pub digests: usize,
+}
+
+/// Looks for reminders and digests due at `now_china` (China time) on `clock.today` and
+/// queues them. Any number of processes may scan at once: each message's key lets only
+/// one of them queue it.
+pub fn scan(conn: &mut DbConn, clock: &Clock, now_china: NaiveDateTime) -> Result<Scanned, Fail> {
+    let today = clock.today;
+    let soon = clock
+        .calendar
+        .add_working_days(today, DUE_SOON_WORKING_DAYS);
+    let rows = q::open_due_by(conn, soon)?;
+    let agencies = db::agencies::all(conn)?;
+    let names: BTreeMap<i64, &str> = agencies.iter().map(|a| (a.id, a.name.as_str())).collect();
+    let mut users: BTreeMap<i64, Option<User>> = BTreeMap::new();
+    let mut scanned = Scanned::default();
+
+    // The clerk in charge, before each deadline; not while the clock stands still (the
+    // date will move).
+    for r in &rows {
+        let (Some(due), Some(uid)) = (r.due_on, r.assigned_to) else {
+            continue;
+        };
+        if !r.clock.is_empty() || !rules::remind(today, due, clock.calendar) {
+            continue;
+        }
+        let key = rules::reminder_key(r.id, due, uid);
+        if outbox::exists(conn, &key)? {
+            continue;
+        }
+        let user = match users.get(&uid) {
+            Some(u) => u.clone(),
+            None => {
+                let u = db::users::find(conn, uid)?;
+                users.insert(uid, u.clone());
+                u
+            }
+        };
+        let Some(u) = user.filter(|u| u.active && u.mail_reminders) else {
+            continue;
+        };
+        let case_ref = CaseRef {
+            tracking_no: &r.tracking_no,
+            agency: names.get(&r.agency_id).copied().unwrap_or_default(),
+            subject: &r.subject,
+        };
+        let left = clock.calendar.working_days_between(today, due);
+        let mail = messages::reminder(&u.display_name, &case_ref, due, left);
+        let queued = enqueue(
+            conn,
+            &Outgoing {
+                kind: Kind::Reminder,
+                to: &u.email,
+                user_id: Some(u.id),
+                case_id: Some(r.id),
+                mail: &mail,
+                key: &key,
+            },
+        )?;
+        scanned.reminders += usize::from(queued);
+    }
+
+    // The supervisors' digest, once a day from the set hour.
+    if rules::digest_due(now_china, digest_hour(conn)?) {
+        // Those who have today's already are done; usually everybody after the first scan.
+        let mut readers = Vec::new();
+        for u in db::users::digest_readers(conn)? {
+            if !outbox::exists(conn, &rules::digest_key(u.id, today))? {
+                readers.push(u);
+            }
+        }
+        if readers.is_empty() {
+            return Ok(scanned);
+        }
+        let tree = Tree::new(agencies.iter().map(|a| (a.id, a.parent_id)));
+        let staff: BTreeMap<i64, String> = db::users::all(conn)?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect();
+        let item = |r: &q::DueRow| DigestItem {
+            tracking_no: r.tracking_no.clone(),
+            agency: names.get(&r.agency_id).copied().unwrap_or_default().into(),
+            due_on: r.due_on,
+            assignee: r
+                .assigned_to
+                .and_then(|id| staff.get(&id).cloned())
+                .unwrap_or_default(),
+        };
+        for u in readers {
+            let key = rules::digest_key(u.id, today);
+            let Some(home) = u.agency_id else { continue };
+            let scope = tree.subtree(&home);
+            let mine: Vec<&q::DueRow> = rows
+                .iter()
+                .filter(|r| scope.contains(&r.agency_id))
+                .collect();
+            let pick = |want: Urgency| -> Vec<DigestItem> {
+                mine.iter()
+                    .filter(|r| deadline::urgency(r.due_on, today, soon) == Some(want))
+                    .map(|r| item(r))
+                    .collect()
+            };
+            let (overdue, due_soon) = (pick(Urgency::Overdue), pick(Urgency::DueSoon));
+            let awaiting: Vec<DigestItem> = mine
+                .iter()
+                .filter(|r| r.extension_pending)
+                .map(|r| item(r))
+                .collect();
+            // Nothing to report: no message (the dashboard says "nothing" well enough).
+            if overdue.is_empty() && due_soon.is_empty() && awaiting.is_empty() {
+                continue;
+            }
+            let mail = messages::digest(
+                &u.display_name,
+                &messages::Digest {
+                    day: today,
+                    overdue: &overdue,
+                    due_soon: &due_soon,
+                    awaiting_approval: &awaiting,
+                },
+            );
+            let queued = enqueue(
+                conn,
+                &Outgoing {
+                    kind: Kind::Digest,
+                    to: &u.email,
+                    user_id: Some(u.id),
+                    case_id: None,
+                    mail: &mail,
+                    key: &key,
+                },
+            )?;
+            scanned.digests += usize::from(queued);
+        }
+    }
+    Ok(scanned)
+}
+
+const DIGEST_HOUR_KEY: &str = "mail.digest_hour";
+
+/// The hour (China time, 0-23) the supervisors' digest goes out.
+pub fn digest_hour(conn: &mut DbConn) -> Result<u32, Fail> {
+    Ok(db::settings::get(conn, DIGEST_HOUR_KEY)?
+        .and_then(|v| v.parse().ok())
+        .filter(|h| *h < 24)
+        .unwrap_or(rules::DEFAULT_DIGEST_HOUR))
+}
+
+/// Sets the digest's hour (an administrator, from the settings page).
+pub fn save_digest_hour(conn: &mut DbConn, actor: &Actor, text: &str) -> Result<u32, Fail> {
+    let hour = match text.trim().parse::<u32>() {
+        Ok(h) if h < 24 => h,
+        _ => return Err(Fail::field("digest_hour", "settings-hour-range")),
+    };
+    db::write_tx(conn, |conn| {
+        let before = digest_hour(conn)?;
+        db::settings::set(conn, DIGEST_HOUR_KEY, &hour.to_string())?;
+        audit::record(
+            conn,
+            actor,
+            Action::SettingsMail,
+            "",
+            &Detail::none().change(Field::DigestHour, before, hour),
+        )?;
+        Ok(hour)
+    })
+}
+
+/// A message given up on, queued again by an administrator (audited).
+pub fn resend(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(), Fail> {
+    db::write_tx(conn, |conn| {
+        let m = outbox::find(conn, id)?.ok_or(Fail::NotFound)?;
+        if !outbox::requeue(conn, id)? {
+            return Err(Fail::Refused("mail-not-failed"));
+        }
+        audit::record(
+            conn,
+            actor,
+            Action::MailResend,
+            &format!("#{id}"),
+            &Detail::none().with(Field::MailKind, &m.kind),
+        )?;
+        Ok(())
+    })
+}
+
+/// A member of staff turns their own reminders and digest on or off.
+pub fn set_reminders(conn: &mut DbConn, user_id: i64, on: bool) -> Result<(), Fail> {
+    db::users::set_mail_reminders(conn, user_id, on)?;
+    Ok(())
+}
