@@ -13,6 +13,7 @@ pub mod report;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
+pub mod uploads;
 pub mod users;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};

@@ -252,6 +252,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ledger_uploads (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        file_name -> Text,
+        content -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(appeals -> cases (case_id));
 diesel::joinable!(cases -> agencies (agency_id));
@@ -275,5 +285,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     appeals,
     report_snapshots,
     report_baselines,
+    ledger_uploads,
     outbox
 );

@@ -304,3 +304,58 @@ fn entry(c: &Case, agency_code: String, fee_events: &[Event], appeals: &[StoredA
         lawsuit_after_review,
     }
 }
+
+/// What an import of a ledger would do, without writing: every error by row
+/// and column (as `import` finds them, numbers already stored included), or
+/// how many cases by year of receipt and agency, how many open, and the first
+/// lines, for the admin page's preview.
+#[derive(Debug, Default)]
+pub struct Preview {
+    pub errors: Vec<ImportError>,
+    pub lines: usize,
+    pub open: usize,
+    pub by_year: std::collections::BTreeMap<i32, usize>,
+    pub by_agency: std::collections::BTreeMap<String, usize>,
+    pub first: Vec<Entry>,
+}
+
+pub fn preview<R: Read>(
+    conn: &mut DbConn,
+    file: &str,
+    input: R,
+    today: NaiveDate,
+) -> Result<Preview, Fail> {
+    use chrono::Datelike;
+    let codes: std::collections::HashSet<String> =
+        db::agencies::all(conn)?.into_iter().map(|a| a.code).collect();
+    let parsed = files::ledger::parse(file, input, |c| codes.contains(c), today);
+    let numbers: Vec<&str> = parsed
+        .lines
+        .iter()
+        .filter_map(|l| l.entry.tracking_no.as_deref())
+        .collect();
+    let taken = bulk::taken_tracking_nos(conn, &numbers)?;
+    let mut p = Preview {
+        errors: parsed.errors,
+        lines: parsed.lines.len(),
+        ..Preview::default()
+    };
+    for l in &parsed.lines {
+        if let Some(t) = l.entry.tracking_no.as_deref().filter(|t| taken.contains(*t)) {
+            p.errors.push(ImportError {
+                file: file.to_string(),
+                row: Some(l.row),
+                column: Some("tracking_no".into()),
+                message: format!("\"{t}\" is the number of a case already stored"),
+            });
+        }
+        *p.by_year.entry(l.entry.received_on.year()).or_default() += 1;
+        *p.by_agency.entry(l.entry.agency_code.clone()).or_default() += 1;
+        if l.entry.outcome.is_none() {
+            p.open += 1;
+        }
+    }
+    p.errors.sort_by_key(|e| e.row);
+    p.first = parsed.lines.iter().take(20).map(|l| l.entry.clone()).collect();
+    Ok(p)
+}

@@ -30,6 +30,15 @@ pub fn token(session: &Session) -> String {
     t
 }
 
+/// Whether a token sent by a form the extractor cannot read (a file upload)
+/// is the session's.
+pub fn matches(session: &Session, sent: &str) -> bool {
+    match session.get::<String>(KEY) {
+        Ok(Some(expected)) => !sent.is_empty() && same(sent.as_bytes(), expected.as_bytes()),
+        _ => false,
+    }
+}
+
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -186,6 +186,10 @@ route_table! {
     post "/admin/calendar/day" Admin => admin::calendar::set_day;
     post "/admin/calendar/import" Admin => admin::calendar::import;
     get "/admin/audit" Admin => admin::audit::list;
+    get "/admin/ledger" Admin => admin::ledger::show;
+    post "/admin/ledger/preview" Admin => admin::ledger::preview;
+    post "/admin/ledger/import" Admin => admin::ledger::import;
+    get "/admin/ledger/export" Admin => admin::ledger::export;
     get "/admin/baselines" Admin => admin::baselines::show;
     post "/admin/baselines" Admin => admin::baselines::save;
     get "/admin/mail" Admin => admin::mail::show;

@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod audit;
 pub mod baselines;
 pub mod calendar;
+pub mod ledger;
 pub mod mail;
 pub mod settings;
 pub mod users;
