@@ -200,6 +200,7 @@ pub fn parse<R: Read>(
             .sum()
     };
     let mut hidden = newlines(&header);
+    let mut last_row = 1;
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut cur = csv::ByteRecord::new();
     let mut next = csv::ByteRecord::new();
@@ -225,7 +226,11 @@ pub fn parse<R: Read>(
         let inner = newlines(&cur);
         let row = end_line
             .saturating_sub(inner + u64::from(terminated))
-            .saturating_sub(hidden);
+            .saturating_sub(hidden)
+            // Lines ended by a bare carriage return are not counted by the
+            // reader: such a file's rows follow one another.
+            .max(last_row + 1);
+        last_row = row;
         hidden += inner;
         check_record(
             file,
@@ -924,6 +929,22 @@ mod tests {
         // With a line break at the end, the same.
         let p = read(format!("{csv}\n").as_bytes());
         assert_eq!(p.errors.last().unwrap().row, Some(5));
+    }
+
+    #[test]
+    fn windows_and_old_mac_line_ends() {
+        for end in ["\r\n", "\r"] {
+            let csv = [
+                HEAD,
+                ",CZ,2024-09-27,letter,natural_person,张三,\"a\r\nb\",,",
+                ",CZ,2024-09-27,letter,natural_person,张三,x,,2024-10-01",
+            ]
+            .join(end);
+            let p = read(csv.as_bytes());
+            assert_eq!(p.errors.len(), 1, "{end:?}: {:?}", messages(&p));
+            assert_eq!(p.errors[0].row, Some(3), "{end:?}");
+            assert_eq!(p.lines[0].entry.subject, "a\r\nb");
+        }
     }
 
     #[test]
