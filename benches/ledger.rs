@@ -5,7 +5,9 @@
 //!
 //! `cargo bench --bench ledger [-- sqlite|postgres]`
 //!
-//! Environment: GONGKAI_BENCH_LEDGER_ROWS (default 100000).
+//! Environment: GONGKAI_BENCH_LEDGER_ROWS (default 100000),
+//! GONGKAI_BENCH_LEDGER_SAVE=FILE (keep a copy of the generated ledger, to
+//! import it by hand with GONGKAI_LOG=debug for the time of each step).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -54,6 +56,9 @@ fn main() {
     );
     let path = dir.path().join("ledger.csv");
     std::fs::write(&path, &ledger.csv).expect("the ledger is written");
+    if let Ok(copy) = std::env::var("GONGKAI_BENCH_LEDGER_SAVE") {
+        std::fs::write(&copy, &ledger.csv).expect("the copy is written");
+    }
     let agencies = dir.path().join("agencies.csv");
     std::fs::write(&agencies, AGENCIES).expect("the agencies are written");
     println!(

@@ -207,12 +207,25 @@ async fn a_good_ledger_reads_like_any_case(app: TestApp) {
     let more = write(
         &dir,
         "more.csv",
-        "agency_code,received_on,channel,requester_type,requester_name,subject\nCZ,2024-03-01,in_person,natural_person,李四,事项\n"
+        "agency_code,received_on,channel,requester_type,requester_name,subject,extended\n\
+         CZ,2024-03-01,in_person,natural_person,李四,事项,FALSE\n\
+         CZ,2024-03-02,in_person,自然人,张三,事项,\n"
             .as_bytes(),
     );
-    let (code, _, err) = import(&app.db.url, &more);
+    let (code, out, err) = import(&app.db.url, &more);
     assert_eq!(code, 0, "{err}");
-    app.with_conn(|c| assert_eq!(case_by_number(c, "CZ-2024-0002").requester_name, "李四"));
+    // 张三 is the one stored before.
+    assert!(
+        out.contains("2 cases imported (2 open, 0 closed), 1 new requesters"),
+        "{out}"
+    );
+    app.with_conn(|c| {
+        assert_eq!(case_by_number(c, "CZ-2024-0002").requester_name, "李四");
+        assert_eq!(
+            case_by_number(c, "CZ-2024-0003").requester_id,
+            late.requester_id
+        );
+    });
 
     // The export of 2024: what was received then, with the computed columns;
     // the 2023 case, closed in 2023, belongs to 2023's.
@@ -221,7 +234,7 @@ async fn a_good_ledger_reads_like_any_case(app: TestApp) {
     let header = out.lines().next().unwrap();
     assert_eq!(header, format!("{HEADER},due_on,status,overdue"));
     let got = lines(&out);
-    assert_eq!(got.len(), 3);
+    assert_eq!(got.len(), 4);
     let row = |no: &str| got.iter().find(|l| l[0] == no).unwrap().clone();
     let open_line = row("CZ-2024-0001");
     assert_eq!(

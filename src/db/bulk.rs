@@ -1,7 +1,7 @@
 //! Writing many cases at once: ledger imports and generated data (the list
 //! benchmark). The cases come fully prepared, derived columns included
-//! (`service::cases::derive_from`), and go in with multi-row INSERTs in chunks
-//! that stay under the backends' limits on bind parameters.
+//! (`service::cases::derive_from`), and go in with COPY on PostgreSQL and
+//! multi-row INSERTs on SQLite, in chunks under its limit on bind parameters.
 //!
 //! Ids are reserved before anything is written (PostgreSQL: from the tables'
 //! sequences; SQLite: after the largest id, under the write lock), so events
@@ -15,6 +15,7 @@ use crate::domain::appeal::{Grounds, Kind};
 use crate::domain::case::Event;
 use crate::domain::outcome::AppealResult;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::result::Error;
 use std::collections::{HashMap, HashSet};
@@ -90,8 +91,10 @@ pub struct Written {
     pub requesters_created: usize,
 }
 
+// None is NULL, never DEFAULT: a batch then goes in as one statement (SQLite)
+// or one COPY (PostgreSQL) instead of row by row.
 #[derive(Insertable)]
-#[diesel(table_name = requesters)]
+#[diesel(table_name = requesters, treat_none_as_default_value = false)]
 struct RequesterRow<'a> {
     id: i64,
     kind: &'a str,
@@ -108,7 +111,7 @@ struct RequesterRow<'a> {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = cases, treat_none_as_null = true)]
+#[diesel(table_name = cases, treat_none_as_default_value = false)]
 struct CaseRow<'a> {
     id: i64,
     tracking_no: &'a str,
@@ -145,7 +148,7 @@ struct CaseRow<'a> {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = case_events, treat_none_as_null = true)]
+#[diesel(table_name = case_events, treat_none_as_default_value = false)]
 struct EventRow<'a> {
     id: i64,
     case_id: i64,
@@ -157,7 +160,7 @@ struct EventRow<'a> {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = appeals, treat_none_as_null = true)]
+#[diesel(table_name = appeals, treat_none_as_default_value = false)]
 struct AppealRow<'a> {
     id: i64,
     case_id: i64,
@@ -177,15 +180,27 @@ struct AppealRow<'a> {
     updated_at: NaiveDateTime,
 }
 
-/// A multi-row INSERT on the connection's own backend: diesel's batch insert
-/// goes through neither backend generically over the multi-backend connection.
-macro_rules! insert_rows {
-    ($conn:expr, $table:expr, $rows:expr) => {
+/// Writes rows of a table with `columns` columns, on the connection's own
+/// backend (diesel's batch insert goes through neither generically over the
+/// multi-backend connection). PostgreSQL: one COPY, which has no parameter
+/// limit and no VALUES list to plan. SQLite: multi-row INSERTs within its
+/// parameter limit.
+macro_rules! write_rows {
+    ($conn:expr, $table:expr, $rows:expr, $columns:expr) => {{
+        let rows = $rows;
         match $conn {
-            DbConn::Pg(c) => diesel::insert_into($table).values($rows).execute(c),
-            DbConn::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+            DbConn::Pg(c) => diesel::copy_from($table)
+                .from_insertable(rows)
+                .execute(c)
+                .map(|_| ()),
+            DbConn::Sqlite(c) => rows.chunks(chunk($columns)).try_for_each(|part| {
+                diesel::insert_into($table)
+                    .values(part)
+                    .execute(c)
+                    .map(|_| ())
+            }),
         }
-    };
+    }};
 }
 
 /// Rows per statement for a table of `columns` columns.
@@ -245,15 +260,44 @@ pub fn taken_tracking_nos(conn: &mut DbConn, numbers: &[&str]) -> QueryResult<Ha
 /// inside `db::write_tx` (on its own it opens a transaction of its own, in
 /// which SQLite may refuse a concurrent writer with "database is locked").
 pub fn insert_many(conn: &mut DbConn, batch: &[BulkCase]) -> QueryResult<Written> {
-    conn.transaction(|conn| write(conn, batch))
+    // SQLite's page cache (2 MB by default) cannot hold the dozen indexes of
+    // `cases` that every new row goes into; for the load it may use more, and
+    // the connection keeps its usual size afterwards.
+    let cache = match conn {
+        DbConn::Sqlite(c) => {
+            let before = diesel::sql_query("PRAGMA cache_size")
+                .get_result::<CacheSize>(c)?
+                .cache_size;
+            c.batch_execute(&format!("PRAGMA cache_size = {BULK_CACHE_KIB}"))?;
+            Some(before)
+        }
+        DbConn::Pg(_) => None,
+    };
+    let written = conn.transaction(|conn| write(conn, batch));
+    if let (Some(before), DbConn::Sqlite(c)) = (cache, &mut *conn) {
+        c.batch_execute(&format!("PRAGMA cache_size = {before}"))?;
+    }
+    written
+}
+
+/// SQLite's page cache during a bulk write, in KiB (negative: a size, not pages).
+const BULK_CACHE_KIB: i64 = -256 * 1024;
+
+#[derive(QueryableByName)]
+struct CacheSize {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    cache_size: i64,
 }
 
 fn write(conn: &mut DbConn, batch: &[BulkCase]) -> QueryResult<Written> {
     if batch.is_empty() {
         return Ok(Written::default());
     }
+    let t = std::time::Instant::now();
     let (requester_ids, requesters_created) = requesters(conn, batch)?;
+    log::debug!("bulk: requesters in {:?}", t.elapsed());
     let numbers = numbers(conn, batch)?;
+    log::debug!("bulk: numbers in {:?}", t.elapsed());
 
     let case_ids = reserve_ids(conn, "cases", batch.len())?;
     let rows: Vec<CaseRow> = batch
@@ -297,11 +341,10 @@ fn write(conn: &mut DbConn, batch: &[BulkCase]) -> QueryResult<Written> {
             updated_at: c.updated_at,
         })
         .collect();
-    for part in rows.chunks(chunk(32)) {
-        insert_rows!(conn, cases::table, part)?;
-    }
+    write_rows!(conn, cases::table, &rows[..], 32)?;
     drop(rows);
 
+    log::debug!("bulk: cases in {:?}", t.elapsed());
     // Appeals: each case's positions become stored ids.
     let appeal_ids = reserve_ids(conn, "appeals", batch.iter().map(|c| c.appeals.len()).sum())?;
     let mut next = appeal_ids.iter();
@@ -339,11 +382,10 @@ fn write(conn: &mut DbConn, batch: &[BulkCase]) -> QueryResult<Written> {
     }
     // A suit's reconsideration comes before it in the batch, so in an earlier
     // statement or earlier in the same one.
-    for part in rows.chunks(chunk(16)) {
-        insert_rows!(conn, appeals::table, part)?;
-    }
+    write_rows!(conn, appeals::table, &rows[..], 16)?;
     drop(rows);
 
+    log::debug!("bulk: appeals in {:?}", t.elapsed());
     let event_ids = reserve_ids(
         conn,
         "case_events",
@@ -366,15 +408,16 @@ fn write(conn: &mut DbConn, batch: &[BulkCase]) -> QueryResult<Written> {
                 data,
             });
             if rows.len() == chunk(7) {
-                insert_rows!(conn, case_events::table, &rows)?;
+                write_rows!(conn, case_events::table, &rows[..], 7)?;
                 rows.clear();
             }
         }
     }
     if !rows.is_empty() {
-        insert_rows!(conn, case_events::table, &rows)?;
+        write_rows!(conn, case_events::table, &rows[..], 7)?;
     }
 
+    log::debug!("bulk: events in {:?}", t.elapsed());
     Ok(Written {
         ids: case_ids,
         tracking_nos: numbers.into_iter().map(|(t, _)| t).collect(),
@@ -459,9 +502,7 @@ fn requesters(conn: &mut DbConn, batch: &[BulkCase]) -> QueryResult<(Vec<i64>, u
             updated_at: at,
         })
         .collect();
-    for part in rows.chunks(chunk(12)) {
-        insert_rows!(conn, requesters::table, part)?;
-    }
+    write_rows!(conn, requesters::table, &rows[..], 12)?;
     let of_case = batch
         .iter()
         .map(|c| {

@@ -15,7 +15,12 @@ pub struct Upload {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConn, user_id: i64, file_name: &str, content: &[u8]) -> QueryResult<i64> {
+pub fn insert(
+    conn: &mut DbConn,
+    user_id: i64,
+    file_name: &str,
+    content: &[u8],
+) -> QueryResult<i64> {
     diesel::insert_into(ledger_uploads::table)
         .values((
             ledger_uploads::user_id.eq(user_id),
@@ -44,5 +49,6 @@ pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<()> {
 
 /// Forgets uploads never imported.
 pub fn purge_before(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(ledger_uploads::table.filter(ledger_uploads::created_at.lt(cutoff))).execute(conn)
+    diesel::delete(ledger_uploads::table.filter(ledger_uploads::created_at.lt(cutoff)))
+        .execute(conn)
 }

@@ -200,6 +200,7 @@ pub fn parse<R: Read>(
             .sum()
     };
     let mut hidden = newlines(&header);
+    let mut last_row = 1;
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut cur = csv::ByteRecord::new();
     let mut next = csv::ByteRecord::new();
@@ -225,7 +226,11 @@ pub fn parse<R: Read>(
         let inner = newlines(&cur);
         let row = end_line
             .saturating_sub(inner + u64::from(terminated))
-            .saturating_sub(hidden);
+            .saturating_sub(hidden)
+            // Lines ended by a bare carriage return are not counted by the
+            // reader: such a file's rows follow one another.
+            .max(last_row + 1);
+        last_row = row;
         hidden += inner;
         check_record(
             file,
@@ -330,11 +335,12 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// A coded value; `expected` lists the accepted ones, built only for the message.
     fn choice<T>(
         &mut self,
         col: usize,
         parse: impl Fn(&str) -> Option<T>,
-        expected: &str,
+        expected: impl Fn() -> String,
     ) -> Val<T> {
         let Some(t) = self.text(col)? else {
             return Ok(None);
@@ -342,16 +348,18 @@ impl<'a> Row<'a> {
         match parse(t) {
             Some(v) => Ok(Some(v)),
             None => {
-                self.error(col, format!("\"{t}\" is not one of {expected}"));
+                self.error(col, format!("\"{t}\" is not one of {}", expected()));
                 Err(())
             }
         }
     }
 
     fn boolean(&mut self, col: usize) -> Result<bool, ()> {
+        // Spreadsheets save booleans as TRUE and FALSE.
         match self.text(col)? {
-            None | Some("false") => Ok(false),
-            Some("true") => Ok(true),
+            None => Ok(false),
+            Some(t) if t.eq_ignore_ascii_case("false") => Ok(false),
+            Some(t) if t.eq_ignore_ascii_case("true") => Ok(true),
             Some(t) => {
                 self.error(
                     col,
@@ -378,6 +386,7 @@ impl<'a> Row<'a> {
     }
 }
 
+/// The accepted values of a coded column, e.g. `letter (信函), other (其他)`.
 fn expected<T: Copy>(
     all: &[T],
     code: impl Fn(T) -> &'static str,
@@ -524,22 +533,16 @@ fn check_row(
         }
         v => v,
     };
-    let channel = required_choice(
-        r,
-        CHANNEL,
-        Channel::parse,
-        &expected(&Channel::ALL, Channel::code, Channel::label_zh),
-    );
-    let requester_type = required_choice(
-        r,
-        REQUESTER_TYPE,
-        RequesterType::parse,
-        &expected(
+    let channel = required_choice(r, CHANNEL, Channel::parse, || {
+        expected(&Channel::ALL, Channel::code, Channel::label_zh)
+    });
+    let requester_type = required_choice(r, REQUESTER_TYPE, RequesterType::parse, || {
+        expected(
             &RequesterType::ALL,
             RequesterType::code,
             RequesterType::label_zh,
-        ),
-    );
+        )
+    });
     let requester_name = r.required(REQUESTER_NAME, MAX_REQUESTER_NAME);
     let subject = r.required(SUBJECT, MAX_SUBJECT);
     let topic = match r.text(TOPIC) {
@@ -577,11 +580,9 @@ fn check_row(
     r.not_before(CLOSED_ON, closed_on, received, RECEIVED_ON);
 
     // The fee: method, notice and amount together; a payment only with them.
-    let method = r.choice(
-        FEE_METHOD,
-        FeeMethod::parse,
-        &expected(&FeeMethod::ALL, FeeMethod::code, FeeMethod::label_zh),
-    );
+    let method = r.choice(FEE_METHOD, FeeMethod::parse, || {
+        expected(&FeeMethod::ALL, FeeMethod::code, FeeMethod::label_zh)
+    });
     let notice_on = r.date(FEE_NOTICE_ON, today);
     let amount = match r.text(FEE_AMOUNT) {
         Ok(Some(t)) => match fees::parse_yuan(t) {
@@ -709,7 +710,7 @@ fn required_choice<T>(
     r: &mut Row,
     col: usize,
     parse: impl Fn(&str) -> Option<T>,
-    expected: &str,
+    expected: impl Fn() -> String,
 ) -> Result<T, ()> {
     match r.choice(col, parse, expected)? {
         Some(v) => Ok(v),
@@ -728,15 +729,13 @@ fn appeal(
     today: NaiveDate,
 ) -> Val<Appeal> {
     let filed = r.date(filed_col, today);
-    let result = r.choice(
-        result_col,
-        AppealResult::parse,
-        &expected(
+    let result = r.choice(result_col, AppealResult::parse, || {
+        expected(
             &AppealResult::ALL,
             AppealResult::code,
             AppealResult::label_zh,
-        ),
-    );
+        )
+    });
     let decided = r.date(decided_col, today);
     let before = r.errors.len();
     if filed == Ok(None) && (matches!(result, Ok(Some(_))) || matches!(decided, Ok(Some(_)))) {
@@ -930,6 +929,22 @@ mod tests {
         // With a line break at the end, the same.
         let p = read(format!("{csv}\n").as_bytes());
         assert_eq!(p.errors.last().unwrap().row, Some(5));
+    }
+
+    #[test]
+    fn windows_and_old_mac_line_ends() {
+        for end in ["\r\n", "\r"] {
+            let csv = [
+                HEAD,
+                ",CZ,2024-09-27,letter,natural_person,张三,\"a\r\nb\",,",
+                ",CZ,2024-09-27,letter,natural_person,张三,x,,2024-10-01",
+            ]
+            .join(end);
+            let p = read(csv.as_bytes());
+            assert_eq!(p.errors.len(), 1, "{end:?}: {:?}", messages(&p));
+            assert_eq!(p.errors[0].row, Some(3), "{end:?}");
+            assert_eq!(p.lines[0].entry.subject, "a\r\nb");
+        }
     }
 
     #[test]

@@ -50,40 +50,39 @@ pub fn import<R: Read>(
         settings: &settings,
         today,
     };
+    log::info!(
+        "{file}: {} lines read and checked, {} errors",
+        parsed.lines.len(),
+        parsed.errors.len()
+    );
+    let mut errors = parsed.errors;
+    let numbered: Vec<(u64, String)> = parsed
+        .lines
+        .iter()
+        .filter_map(|l| l.entry.tracking_no.clone().map(|t| (l.row, t)))
+        .collect();
     // Worked out before the write transaction, which then holds the lock only
-    // while writing.
+    // while writing; the lines are not needed after.
     let at = db::now();
-    let batch: Vec<BulkCase> = if parsed.errors.is_empty() {
+    let batch: Vec<BulkCase> = if errors.is_empty() {
         parsed
             .lines
-            .iter()
-            .map(|l| prepare(l, file, agency_ids[&l.entry.agency_code], &clock, at))
+            .into_iter()
+            .map(|l| prepare(&l, file, agency_ids[&l.entry.agency_code], &clock, at))
             .collect()
     } else {
         Vec::new()
     };
-    let mut errors = parsed.errors;
     let imported = db::write_tx(conn, |conn| {
-        let numbers: Vec<&str> = parsed
-            .lines
-            .iter()
-            .filter_map(|l| l.entry.tracking_no.as_deref())
-            .collect();
+        let numbers: Vec<&str> = numbered.iter().map(|(_, t)| t.as_str()).collect();
         let taken = bulk::taken_tracking_nos(conn, &numbers)?;
-        for l in &parsed.lines {
-            if let Some(t) = l
-                .entry
-                .tracking_no
-                .as_deref()
-                .filter(|t| taken.contains(*t))
-            {
-                errors.push(ImportError {
-                    file: file.to_string(),
-                    row: Some(l.row),
-                    column: Some("tracking_no".into()),
-                    message: format!("\"{t}\" is the number of a case already stored"),
-                });
-            }
+        for (row, t) in numbered.iter().filter(|(_, t)| taken.contains(t)) {
+            errors.push(ImportError {
+                file: file.to_string(),
+                row: Some(*row),
+                column: Some("tracking_no".into()),
+                message: format!("\"{t}\" is the number of a case already stored"),
+            });
         }
         if !errors.is_empty() {
             // Header errors (no row) first, then by row, each row's in column order.
@@ -326,8 +325,10 @@ pub fn preview<R: Read>(
     today: NaiveDate,
 ) -> Result<Preview, Fail> {
     use chrono::Datelike;
-    let codes: std::collections::HashSet<String> =
-        db::agencies::all(conn)?.into_iter().map(|a| a.code).collect();
+    let codes: std::collections::HashSet<String> = db::agencies::all(conn)?
+        .into_iter()
+        .map(|a| a.code)
+        .collect();
     let parsed = files::ledger::parse(file, input, |c| codes.contains(c), today);
     let numbers: Vec<&str> = parsed
         .lines
@@ -341,7 +342,12 @@ pub fn preview<R: Read>(
         ..Preview::default()
     };
     for l in &parsed.lines {
-        if let Some(t) = l.entry.tracking_no.as_deref().filter(|t| taken.contains(*t)) {
+        if let Some(t) = l
+            .entry
+            .tracking_no
+            .as_deref()
+            .filter(|t| taken.contains(*t))
+        {
             p.errors.push(ImportError {
                 file: file.to_string(),
                 row: Some(l.row),
@@ -356,6 +362,11 @@ pub fn preview<R: Read>(
         }
     }
     p.errors.sort_by_key(|e| e.row);
-    p.first = parsed.lines.iter().take(20).map(|l| l.entry.clone()).collect();
+    p.first = parsed
+        .lines
+        .iter()
+        .take(20)
+        .map(|l| l.entry.clone())
+        .collect();
     Ok(p)
 }

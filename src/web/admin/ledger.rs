@@ -38,7 +38,11 @@ impl LedgerPage {
         match (&e.row, &e.column) {
             (Some(r), Some(c)) => self.ctx.tr.ta(
                 "ledger-error-at",
-                &[("row", &r.to_string()), ("column", c), ("message", &e.message)],
+                &[
+                    ("row", &r.to_string()),
+                    ("column", c),
+                    ("message", &e.message),
+                ],
             ),
             (Some(r), None) => self.ctx.tr.ta(
                 "ledger-error-row",
@@ -231,7 +235,14 @@ pub async fn export(
     }
     let today = state.today();
     let agency = Some(q.agency.trim().to_string()).filter(|a| !a.is_empty());
-    let name = format!("ledger-{}{}.csv", q.year, agency.as_deref().map(|a| format!("-{a}")).unwrap_or_default());
+    let name = format!(
+        "ledger-{}{}.csv",
+        q.year,
+        agency
+            .as_deref()
+            .map(|a| format!("-{a}"))
+            .unwrap_or_default()
+    );
     let body = state
         .db(move |c| {
             let mut out = Vec::new();
