@@ -3,7 +3,7 @@
 //! on /track, and the messages queued for them.
 
 mod common;
-use common::{Browser, Page, TestApp, act, form_value, issue};
+use common::{Browser, Page, TestApp, form_value, issue};
 use gongkai::db;
 use gongkai::domain::public::APPLY_LIMIT;
 
@@ -66,6 +66,8 @@ async fn track(b: &Browser, number: &str, code: &str) -> Page {
 
 async fn apply_confirm_and_track(app: TestApp) {
     setup(&app);
+    // It arrives on Thursday the 26th and is confirmed on Friday the 27th.
+    app.set_today("2024-09-26");
     let citizen = app.browser();
     let (page, _) = apply(&citizen, &[]).await;
     page.assert_ok();
@@ -92,20 +94,23 @@ async fn apply_confirm_and_track(app: TestApp) {
     assert_eq!(wrong.texts("[role=alert]"), unknown.texts("[role=alert]"));
     assert!(wrong.texts(".stage").is_empty());
     wrong.assert_lacks("张三");
-    // The clerk confirms on the 27th, a day after it arrived on the 26th... here the same day.
+    app.set_today("2024-09-27");
     let wang = app.login("wang").await;
     let list = wang.get("/applications").await;
     list.assert_ok().assert_contains(&number);
     let id = applications(&app)[0].id;
-    // Not in the future.
-    let future = wang
-        .submit(
-            "/applications",
-            &format!("/applications/{id}/confirm"),
-            &[("confirmed_on", "2024-09-28")],
-        )
-        .await;
-    assert_eq!(future.status, 422);
+    // Not in the future, not before it arrived.
+    for day in ["2024-09-28", "2024-09-25"] {
+        let refused = wang
+            .submit(
+                "/applications",
+                &format!("/applications/{id}/confirm"),
+                &[("confirmed_on", day)],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{day}");
+        assert!(!refused.texts(".field-error").is_empty(), "{day}");
+    }
     let done = wang
         .submit(
             "/applications",
@@ -118,6 +123,7 @@ async fn apply_confirm_and_track(app: TestApp) {
     let case = app.stored(case_id);
     assert_eq!(case.tracking_no, number);
     assert_eq!(case.channel, "online");
+    assert_eq!(case.arrived_at.date().to_string(), "2024-09-26");
     assert_eq!(case.received_on.to_string(), "2024-09-27");
     assert_eq!(
         case.confirmed_on.map(|d| d.to_string()).as_deref(),
@@ -173,7 +179,6 @@ async fn apply_confirm_and_track(app: TestApp) {
     citizen.get(&link).await.assert_ok();
     // Without a verified look-up, the letter is not there.
     app.browser().get(&link).await.assert_status(404);
-    let _ = act;
 }
 
 async fn bad_input_is_refused_beside_the_fields_and_nothing_is_stored(app: TestApp) {

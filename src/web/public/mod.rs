@@ -11,7 +11,9 @@ use crate::db;
 use crate::db::agencies::Agency;
 use crate::domain::calendar::china_time;
 use crate::domain::outcome::RequesterType;
-use crate::domain::public::{APPLY_LIMIT, APPLY_WINDOW, TRACK_LIMIT, TRACK_WINDOW};
+use crate::domain::public::{
+    APPLY_LIMIT, APPLY_WINDOW, CODE_ALPHABET, CODE_LEN, TRACK_LIMIT, TRACK_WINDOW,
+};
 use crate::error::AppError;
 use crate::service::Fail;
 use crate::service::cases::{DELIVERY_FORMS, ID_TYPES, MAX_SUBJECT};
@@ -149,11 +151,8 @@ pub async fn apply(
         // A robot filled the hidden field: it is shown what a person would be, and
         // nothing is stored.
         let mut rng = rand::rng();
-        let code = (0..10)
-            .map(|_| {
-                let a = crate::domain::public::CODE_ALPHABET;
-                a[rng.random_range(0..a.len())] as char
-            })
+        let code = (0..CODE_LEN)
+            .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
             .collect();
         let year = chrono::Datelike::year(&state.today());
         let tracking_no = format!(
