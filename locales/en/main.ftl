@@ -842,3 +842,4 @@ application-decided = This application has been dealt with already.
 mail-kind-acknowledgement = Acknowledgement of an application
 mail-kind-confirmation = Confirmation of an application
 mail-kind-rejection = Application not accepted
+login-public-hint = Applicants need no account:

@@ -842,3 +842,4 @@ application-decided = 该申请已经处理过。
 mail-kind-acknowledgement = 申请提交回执
 mail-kind-confirmation = 申请确认通知
 mail-kind-rejection = 不予受理通知
+login-public-hint = 申请人无需登录：

@@ -457,6 +457,27 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    #[test]
+    fn the_applicant_is_told_the_number_code_and_dates() {
+        let office = Office {
+            name: "常州市国土资源局",
+            phone: "",
+        };
+        let ack = acknowledgement("张三", &office, "CZ-2024-0001", "ABCDEFGH23");
+        assert!(ack.subject.contains("CZ-2024-0001"));
+        assert!(ack.text.contains("查询码：ABCDEFGH23") && ack.html.contains("ABCDEFGH23"));
+        let ok = confirmation(
+            "张三",
+            &office,
+            "CZ-2024-0001",
+            d("2024-09-27"),
+            Some(d("2024-10-30")),
+        );
+        assert!(ok.text.contains("2024年9月27日") && ok.text.contains("2024年10月30日"));
+        let no = rejection("张三", &office, "CZ-2024-0001", "<信访事项>");
+        assert!(no.text.contains("理由：<信访事项>") && no.html.contains("&lt;信访事项&gt;"));
+    }
+
     fn answer() -> Letter {
         Letter {
             kind: LetterKind::Answer,
