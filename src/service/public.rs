@@ -256,7 +256,20 @@ pub fn confirm(
             year: a.year,
             seq: a.seq,
         };
-        let recorded = intake::record_in(conn, staff, &input, clock, None, Some(&reserved))?;
+        let recorded = intake::record_in(conn, staff, &input, clock, None, Some(&reserved))
+            .map_err(|e| match e {
+                // The list has only the date to correct; anything else the intake refuses
+                // is said at the top of it.
+                Fail::Fields(f) => Fail::Fields(
+                    f.into_iter()
+                        .map(|(field, key)| match field {
+                            "confirmed_on" => (field, key),
+                            _ => ("application", key),
+                        })
+                        .collect(),
+                ),
+                e => e,
+            })?;
         q::set_case(conn, a.id, recorded.id)?;
         let case = db::cases::find(conn, recorded.id)?.ok_or(Fail::NotFound)?;
         let agency = db::agencies::find(conn, a.agency_id)?.ok_or(Fail::NotFound)?;
