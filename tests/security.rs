@@ -770,6 +770,24 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
     .await
     .assert_redirect(&format!("/cases/{id}"));
     let appeal = app.with_conn(|c| db::appeals::of_case(c, id).unwrap()[0].id);
+    // An online application waiting at A1.
+    let application = app.with_conn(|c| {
+        let input = gongkai::service::public::ApplyInput {
+            agency_code: "A1".into(),
+            requester_type: "natural_person".into(),
+            requester_name: "张三".into(),
+            phone: "13800000000".into(),
+            subject: "某项目的批复".into(),
+            delivery_method: "email".into(),
+            form_token: "walk".into(),
+            ..Default::default()
+        };
+        let at = chrono::NaiveDate::from_ymd_opt(2024, 9, 27)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        gongkai::service::public::apply(c, &input, at).unwrap().id
+    });
     // Fills a route's placeholders; a placeholder nobody knows fails the test,
     // so a new kind of route must be added here.
     let fill = |path: &str| -> String {
@@ -780,6 +798,8 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
             requester.to_string()
         } else if path.starts_with("/appeals/") {
             appeal.to_string()
+        } else if path.starts_with("/applications/") {
+            application.to_string()
         } else if path.starts_with("/admin/agencies/") {
             a1.clone()
         } else if path.starts_with("/admin/users/") {
@@ -833,9 +853,14 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
             let what = format!("{who:?} {method} {path} -> {}", r.status);
             assert!(r.status < 500, "{what}: {}", r.body);
             // Routes about one case or one requester: another subtree finds nothing.
-            let case_route = ["/cases/{id}", "/requesters/{id}", "/appeals/{id}"]
-                .iter()
-                .any(|p| path.starts_with(p));
+            let case_route = [
+                "/cases/{id}",
+                "/requesters/{id}",
+                "/appeals/{id}",
+                "/applications/{id}",
+            ]
+            .iter()
+            .any(|p| path.starts_with(p));
             match (access, who) {
                 (Access::Public, _) => {}
                 (_, Who::Anonymous) => assert!(
@@ -857,7 +882,12 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
                     let missing = url
                         .replacen(&format!("/cases/{id}"), "/cases/999999", 1)
                         .replacen(&format!("/requesters/{requester}"), "/requesters/999999", 1)
-                        .replacen(&format!("/appeals/{appeal}"), "/appeals/999999", 1);
+                        .replacen(&format!("/appeals/{appeal}"), "/appeals/999999", 1)
+                        .replacen(
+                            &format!("/applications/{application}"),
+                            "/applications/999999",
+                            1,
+                        );
                     let m = match method {
                         "get" => b.get(&missing).await,
                         _ => b.post_raw(&missing, &[("csrf_token", &token)]).await,

@@ -3,6 +3,7 @@
 
 pub mod agencies;
 pub mod appeals;
+pub mod applications;
 pub mod audit;
 pub mod bulk;
 pub mod calendar;

@@ -262,6 +262,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    applications (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        tracking_no -> Text,
+        year -> Integer,
+        seq -> Integer,
+        requester_kind -> Text,
+        requester_name -> Text,
+        id_type -> Text,
+        id_number -> Text,
+        phone -> Text,
+        email -> Text,
+        address -> Text,
+        subject -> Text,
+        delivery_form -> Text,
+        arrived_at -> Timestamp,
+        status -> Text,
+        reason -> Text,
+        decided_on -> Nullable<Date>,
+        decided_by -> Nullable<BigInt>,
+        case_id -> Nullable<BigInt>,
+        code_hash -> Text,
+        form_token -> Text,
+    }
+}
+
+diesel::joinable!(applications -> agencies (agency_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(appeals -> cases (case_id));
 diesel::joinable!(cases -> agencies (agency_id));
@@ -286,5 +314,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_snapshots,
     report_baselines,
     ledger_uploads,
-    outbox
+    outbox,
+    applications
 );

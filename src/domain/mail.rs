@@ -15,6 +15,9 @@ vocabulary! {
         ExtensionRequested => "extension_requested",
         Reminder => "reminder",
         Digest => "digest",
+        Acknowledgement => "acknowledgement",
+        Confirmation => "confirmation",
+        Rejection => "rejection",
     }
 }
 
@@ -100,6 +103,11 @@ pub fn after_failure(attempts: i32, permanent: bool, now: NaiveDateTime) -> Afte
 // message twice (a second process, a scan repeated) finds the key taken.
 
 /// A letter to one address.
+/// An online application's acknowledgement, and its confirmation or rejection: one each.
+pub fn application_key(what: Kind, application_id: i64) -> String {
+    format!("{}:{application_id}", what.code())
+}
+
 pub fn letter_key(letter_id: i64, to: &str) -> String {
     format!("letter:{letter_id}:{}", to.trim().to_lowercase())
 }

@@ -34,6 +34,7 @@ pub mod ledger;
 pub mod letters;
 pub mod mail;
 pub mod outcome;
+pub mod public;
 pub mod report;
 pub mod scope;
 pub mod workload;

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod ledger;
 pub mod letters;
 pub mod mail;
+pub mod public;
 pub mod report;
 pub mod rules;
 pub mod users;

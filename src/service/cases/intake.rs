@@ -350,6 +350,14 @@ pub fn intake(
     recorded
 }
 
+/// A case number given out before the case exists (an online application's).
+#[derive(Clone, Debug)]
+pub struct Reserved {
+    pub tracking_no: String,
+    pub year: i32,
+    pub seq: i32,
+}
+
 fn record(
     conn: &mut DbConn,
     staff: &Staff,
@@ -358,6 +366,21 @@ fn record(
     token: Option<&str>,
 ) -> Result<Recorded, Fail> {
     db::write_tx(conn, |conn| {
+        record_in(conn, staff, input, clock, token, None)
+    })
+}
+
+/// Records an application in the caller's transaction, under `reserved` when
+/// its number was given out already, else under the next one.
+pub(crate) fn record_in(
+    conn: &mut DbConn,
+    staff: &Staff,
+    input: &IntakeInput,
+    clock: &Clock,
+    token: Option<&str>,
+    reserved: Option<&Reserved>,
+) -> Result<Recorded, Fail> {
+    {
         if let Some(t) = token
             && let Some(id) = q::find_by_intake_token(conn, t)?
         {
@@ -399,9 +422,14 @@ fn record(
             Err(fields) => q::insert_requester(conn, fields)?,
         };
         let agency = db::agencies::find(conn, i.agency_id)?.ok_or(Fail::NotFound)?;
-        let year = chrono::Datelike::year(&i.received_on);
-        let seq = q::next_number(conn, agency.id, year, "case")?;
-        let tracking_no = format!("{}-{year}-{seq:04}", agency.code);
+        let (tracking_no, year, seq) = match reserved {
+            Some(r) => (r.tracking_no.clone(), r.year, r.seq),
+            None => {
+                let year = chrono::Datelike::year(&i.received_on);
+                let seq = q::next_number(conn, agency.id, year, "case")?;
+                (format!("{}-{year}-{seq:04}", agency.code), year, seq)
+            }
+        };
         let id = q::insert_case(
             conn,
             &NewCase {
@@ -445,5 +473,5 @@ fn record(
         }
         refresh(conn, id, clock)?;
         Ok(Recorded { id, notes: i.notes })
-    })
+    }
 }

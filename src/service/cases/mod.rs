@@ -8,7 +8,7 @@ pub mod actions;
 pub mod intake;
 
 pub use actions::{DELIVERY_METHODS, act};
-pub use intake::{IntakeInput, Notes, Recorded, check_intake, intake};
+pub use intake::{IntakeInput, Notes, Recorded, Reserved, check_intake, intake};
 
 use super::Fail;
 use crate::db::cases::{self as q, Case, Derived};

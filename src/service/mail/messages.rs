@@ -387,6 +387,67 @@ pub fn digest(to: &str, d: &Digest) -> Mail {
     }
 }
 
+fn mail(subject: String, paras: &[String]) -> Mail {
+    Mail {
+        subject,
+        text: paras.join("\n\n") + "\n",
+        html: page(&paras_html(paras)),
+    }
+}
+
+/// To the applicant, at once: the online application arrived; its number and access code.
+pub fn acknowledgement(to: &str, office: &Office, number: &str, code: &str) -> Mail {
+    let paras = [
+        dear(to),
+        format!(
+            "您通过网上申请渠道向{}提出的政府信息公开申请已提交，申请编号：{number}，查询码：{code}。",
+            office.name
+        ),
+        "申请经工作人员确认后方视为收到，答复期限自确认之日起计算。\
+         您可凭申请编号和查询码在本系统“申请查询”页面查看办理情况。查询码请妥善保管，不要告知他人。"
+            .to_string(),
+        AUTOMATIC.to_string(),
+    ];
+    mail(format!("申请已提交（申请编号：{number}）"), &paras)
+}
+
+/// To the applicant: the office confirmed the application; the clock runs from that day.
+pub fn confirmation(
+    to: &str,
+    office: &Office,
+    number: &str,
+    received_on: NaiveDate,
+    due_on: Option<NaiveDate>,
+) -> Mail {
+    let due = due_on
+        .map(|d| format!("，答复期限为{}", day(d)))
+        .unwrap_or_default();
+    let paras = [
+        dear(to),
+        format!(
+            "您的政府信息公开申请（申请编号：{number}）已经{}确认，收到申请之日为{}{due}。",
+            office.name,
+            format_date_zh(received_on)
+        ),
+        AUTOMATIC.to_string(),
+    ];
+    mail(format!("申请已确认（申请编号：{number}）"), &paras)
+}
+
+/// To the applicant: the office did not take the submission as an application, and why.
+pub fn rejection(to: &str, office: &Office, number: &str, reason: &str) -> Mail {
+    let paras = [
+        dear(to),
+        format!(
+            "您通过网上申请渠道提交的材料（申请编号：{number}），经{}审查，不作为政府信息公开申请受理。",
+            office.name
+        ),
+        format!("理由：{}", reason.trim()),
+        AUTOMATIC.to_string(),
+    ];
+    mail(format!("申请未予受理（申请编号：{number}）"), &paras)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,6 +455,27 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_applicant_is_told_the_number_code_and_dates() {
+        let office = Office {
+            name: "常州市国土资源局",
+            phone: "",
+        };
+        let ack = acknowledgement("张三", &office, "CZ-2024-0001", "ABCDEFGH23");
+        assert!(ack.subject.contains("CZ-2024-0001"));
+        assert!(ack.text.contains("查询码：ABCDEFGH23") && ack.html.contains("ABCDEFGH23"));
+        let ok = confirmation(
+            "张三",
+            &office,
+            "CZ-2024-0001",
+            d("2024-09-27"),
+            Some(d("2024-10-30")),
+        );
+        assert!(ok.text.contains("2024年9月27日") && ok.text.contains("2024年10月30日"));
+        let no = rejection("张三", &office, "CZ-2024-0001", "<信访事项>");
+        assert!(no.text.contains("理由：<信访事项>") && no.html.contains("&lt;信访事项&gt;"));
     }
 
     fn answer() -> Letter {

@@ -1,0 +1,130 @@
+//! Applications made on the public page, before a clerk confirms or rejects them.
+
+use super::DbConn;
+use super::schema::applications;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = applications)]
+pub struct Application {
+    pub id: i64,
+    pub agency_id: i64,
+    pub tracking_no: String,
+    pub year: i32,
+    pub seq: i32,
+    pub requester_kind: String,
+    pub requester_name: String,
+    pub id_type: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub subject: String,
+    pub delivery_form: String,
+    pub arrived_at: NaiveDateTime,
+    pub status: String,
+    pub reason: String,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_by: Option<i64>,
+    pub case_id: Option<i64>,
+    pub code_hash: String,
+    pub form_token: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = applications)]
+pub struct NewApplication<'a> {
+    pub agency_id: i64,
+    pub tracking_no: &'a str,
+    pub year: i32,
+    pub seq: i32,
+    pub requester_kind: &'a str,
+    pub requester_name: &'a str,
+    pub id_type: &'a str,
+    pub id_number: &'a str,
+    pub phone: &'a str,
+    pub email: &'a str,
+    pub address: &'a str,
+    pub subject: &'a str,
+    pub delivery_form: &'a str,
+    pub arrived_at: NaiveDateTime,
+    pub code_hash: &'a str,
+    pub form_token: &'a str,
+}
+
+pub fn insert(conn: &mut DbConn, a: &NewApplication) -> QueryResult<i64> {
+    diesel::insert_into(applications::table)
+        .values(a)
+        .returning(applications::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Application>> {
+    applications::table
+        .find(id)
+        .select(Application::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<Application>> {
+    applications::table
+        .filter(applications::form_token.eq(token))
+        .select(Application::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Application>> {
+    applications::table
+        .filter(applications::tracking_no.eq(number))
+        .select(Application::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Pending applications of these agencies (None: all), oldest first.
+pub fn pending(conn: &mut DbConn, agencies: Option<&[i64]>) -> QueryResult<Vec<Application>> {
+    let mut q = applications::table
+        .filter(applications::status.eq("pending"))
+        .select(Application::as_select())
+        .order(applications::arrived_at)
+        .into_boxed();
+    if let Some(ids) = agencies {
+        q = q.filter(applications::agency_id.eq_any(ids.to_vec()));
+    }
+    q.load(conn)
+}
+
+/// Takes the decision on a pending application. False when it was decided
+/// already: the conditional update lets only one of two clerks through (the
+/// second waits on the row lock on PostgreSQL, then finds it decided).
+pub fn decide(
+    conn: &mut DbConn,
+    id: i64,
+    status: &str,
+    reason: &str,
+    on: NaiveDate,
+    by: i64,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        applications::table
+            .filter(applications::id.eq(id))
+            .filter(applications::status.eq("pending")),
+    )
+    .set((
+        applications::status.eq(status),
+        applications::reason.eq(reason),
+        applications::decided_on.eq(on),
+        applications::decided_by.eq(by),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn set_case(conn: &mut DbConn, id: i64, case_id: i64) -> QueryResult<usize> {
+    diesel::update(applications::table.find(id))
+        .set(applications::case_id.eq(case_id))
+        .execute(conn)
+}

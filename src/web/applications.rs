@@ -1,0 +1,139 @@
+//! Online applications waiting for a clerk: the list of the user's agencies,
+//! and confirming (the case is recorded) or rejecting one.
+
+use super::AppState;
+use super::cases::env;
+use super::csrf::CsrfForm;
+use super::page::{Ctx, FieldErrors, flash, html_status, redirect};
+use super::session::CurrentUser;
+use crate::db::applications::Application;
+use crate::error::AppError;
+use crate::service::{self, Fail};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "applications/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    pending: Vec<Application>,
+    today: String,
+    /// The application whose form was refused, and the messages.
+    refused: Option<i64>,
+    errors: FieldErrors,
+}
+
+impl ListPage {
+    fn refused_is(&self, id: &i64) -> bool {
+        self.refused == Some(*id)
+    }
+}
+
+async fn list_page(
+    ctx: Ctx,
+    state: &AppState,
+    user: &CurrentUser,
+    refused: Option<i64>,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let u = user.clone();
+    let today = state.today();
+    let pending = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            Ok(service::public::pending(c, &env.staff)?)
+        })
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html_status(
+        status,
+        &ListPage {
+            ctx,
+            pending,
+            today: today.to_string(),
+            refused,
+            errors,
+        },
+    )
+}
+
+pub async fn list(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    list_page(ctx, &state, &user, None, FieldErrors::default()).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    confirmed_on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn confirm(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    decide(req, user, state, path.into_inner(), form, true).await
+}
+
+pub async fn reject(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    decide(req, user, state, path.into_inner(), form, false).await
+}
+
+async fn decide(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: i64,
+    form: DecisionForm,
+    confirming: bool,
+) -> Result<HttpResponse, AppError> {
+    let ctx = Ctx::from_req(&req);
+    let tr = ctx.tr;
+    let u = user.clone();
+    let today = state.today();
+    let done = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            let r = if confirming {
+                service::public::confirm(c, &env.staff, id, &form.confirmed_on, &env.clock())
+                    .map(Some)
+            } else {
+                service::public::reject(c, &env.staff, id, &form.reason, today).map(|_| None)
+            };
+            Fail::for_form(r)
+        })
+        .await?;
+    match done {
+        Ok(Some(case_id)) => {
+            flash(&req, tr.t("application-confirmed"));
+            Ok(redirect(&format!("/cases/{case_id}")))
+        }
+        Ok(None) => {
+            flash(&req, tr.t("application-rejected"));
+            Ok(redirect("/applications"))
+        }
+        Err(fails) => {
+            let errors = FieldErrors::from_fails(&tr, &fails);
+            list_page(ctx, &state, &user, Some(id), errors).await
+        }
+    }
+}
