@@ -126,6 +126,9 @@ impl Browser {
     /// Starts chromedriver on a free port and opens a headless Chromium session.
     async fn launch(app: &TestApp, test: &str) -> Browser {
         let started = Instant::now();
+        // Both of rustls's providers are linked into the tests; say which one to use
+        // (a second call finds it set, which is fine).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         if !Path::new(CHROMIUM).exists() {
             panic!(
                 "{CHROMIUM} is missing: install Debian's chromium and chromium-driver \
