@@ -466,8 +466,11 @@ fn report(
     format: &str,
 ) -> Result<Vec<u8>, String> {
     use crate::domain::report::{self, Profile};
-    if !(2008..=9999).contains(&year) {
-        return Err(format!("--year {year}: the Regulations apply from 2008"));
+    if !(report::FIRST_YEAR..=9999).contains(&year) {
+        return Err(format!(
+            "--year {year}: the Regulations apply from {}",
+            report::FIRST_YEAR
+        ));
     }
     let all = db::agencies::all(c).map_err(|e| e.to_string())?;
     let root = match agency {

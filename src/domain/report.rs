@@ -18,6 +18,9 @@ use super::outcome::{Channel, Outcome, RequesterType};
 /// The requester columns, in `RequesterType::ALL` order.
 pub const COLS: usize = 6;
 
+/// The first year a report can count: the Regulations took effect on 1 May 2008.
+pub const FIRST_YEAR: i32 = 2008;
+
 /// Counts for one report year and one agency subtree (report-formats.md, counting rules).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
@@ -118,6 +121,16 @@ impl Profile {
 
     pub fn parse(s: &str) -> Option<Profile> {
         Self::ALL.into_iter().find(|p| p.code() == s.trim())
+    }
+
+    /// The profile a year's report was published in, when none is chosen: the
+    /// national table from 2019 (国办公开办函〔2019〕60号), the narrative before.
+    pub fn default_for(year: i32) -> Profile {
+        if year < 2019 {
+            Profile::Jiangsu2018
+        } else {
+            Profile::National2021
+        }
     }
 
     pub fn label_zh(self) -> &'static str {
@@ -2127,5 +2140,11 @@ mod tests {
             let prefix = row.key.split('.').next().unwrap();
             assert_eq!(prefixes[family(o)], prefix, "{}", o.code());
         }
+    }
+
+    #[test]
+    fn years_before_the_national_table_default_to_the_narrative() {
+        assert_eq!(Profile::default_for(2018), Profile::Jiangsu2018);
+        assert_eq!(Profile::default_for(2019), Profile::National2021);
     }
 }

@@ -74,16 +74,7 @@ pub fn import<R: Read>(
         Vec::new()
     };
     let imported = db::write_tx(conn, |conn| {
-        let numbers: Vec<&str> = numbered.iter().map(|(_, t)| t.as_str()).collect();
-        let taken = bulk::taken_tracking_nos(conn, &numbers)?;
-        for (row, t) in numbered.iter().filter(|(_, t)| taken.contains(t)) {
-            errors.push(ImportError {
-                file: file.to_string(),
-                row: Some(*row),
-                column: Some("tracking_no".into()),
-                message: format!("\"{t}\" is the number of a case already stored"),
-            });
-        }
+        errors.extend(numbers_taken(conn, file, &numbered)?);
         if !errors.is_empty() {
             // Header errors (no row) first, then by row, each row's in column order.
             errors.sort_by_key(|e| e.row);
@@ -330,31 +321,19 @@ pub fn preview<R: Read>(
         .map(|a| a.code)
         .collect();
     let parsed = files::ledger::parse(file, input, |c| codes.contains(c), today);
-    let numbers: Vec<&str> = parsed
+    let numbered: Vec<(u64, String)> = parsed
         .lines
         .iter()
-        .filter_map(|l| l.entry.tracking_no.as_deref())
+        .filter_map(|l| l.entry.tracking_no.clone().map(|t| (l.row, t)))
         .collect();
-    let taken = bulk::taken_tracking_nos(conn, &numbers)?;
+    let taken = numbers_taken(conn, file, &numbered)?;
     let mut p = Preview {
         errors: parsed.errors,
         lines: parsed.lines.len(),
         ..Preview::default()
     };
+    p.errors.extend(taken);
     for l in &parsed.lines {
-        if let Some(t) = l
-            .entry
-            .tracking_no
-            .as_deref()
-            .filter(|t| taken.contains(*t))
-        {
-            p.errors.push(ImportError {
-                file: file.to_string(),
-                row: Some(l.row),
-                column: Some("tracking_no".into()),
-                message: format!("\"{t}\" is the number of a case already stored"),
-            });
-        }
         *p.by_year.entry(l.entry.received_on.year()).or_default() += 1;
         *p.by_agency.entry(l.entry.agency_code.clone()).or_default() += 1;
         if l.entry.outcome.is_none() {
@@ -369,4 +348,25 @@ pub fn preview<R: Read>(
         .map(|l| l.entry.clone())
         .collect();
     Ok(p)
+}
+
+/// The lines whose case number is already stored, as import errors. The
+/// import asks again inside its write transaction; the preview asks once.
+fn numbers_taken(
+    conn: &mut DbConn,
+    file: &str,
+    numbered: &[(u64, String)],
+) -> Result<Vec<ImportError>, Fail> {
+    let numbers: Vec<&str> = numbered.iter().map(|(_, t)| t.as_str()).collect();
+    let taken = bulk::taken_tracking_nos(conn, &numbers)?;
+    Ok(numbered
+        .iter()
+        .filter(|(_, t)| taken.contains(t))
+        .map(|(row, t)| ImportError {
+            file: file.to_string(),
+            row: Some(*row),
+            column: Some("tracking_no".into()),
+            message: format!("\"{t}\" is the number of a case already stored"),
+        })
+        .collect())
 }

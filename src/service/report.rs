@@ -248,7 +248,7 @@ pub fn save_baseline(
         errors.push(("agency_id", "field-invalid-choice"));
     }
     let year = input.year.trim().parse::<i32>().ok();
-    if !year.is_some_and(|y| (2008..today.year()).contains(&y)) {
+    if !year.is_some_and(|y| (report::FIRST_YEAR..today.year()).contains(&y)) {
         errors.push(("year", "report-baseline-year"));
     }
     let mut count = |field: &'static str, v: &str| match v.trim().parse::<i64>() {
@@ -292,7 +292,7 @@ pub fn five_years(
     year: i32,
 ) -> Result<Vec<report::YearBar>, Fail> {
     let mut out = Vec::new();
-    for y in (year - 4).max(2008)..=year {
+    for y in (year - 4).max(report::FIRST_YEAR)..=year {
         let t = tally(conn, root, y)?;
         let mut families = [0u64; 6];
         for (outcome, cols) in &t.results {

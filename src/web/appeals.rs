@@ -3,10 +3,11 @@
 //! actions), so the history and the version check stay in one place.
 
 use super::AppState;
-use super::cases::env;
+use super::cases::{env, timeline_time};
+use super::lists::parse_date;
 use super::page::{Ctx, html, page_count, page_number};
 use super::session::CurrentUser;
-use crate::db::{self, agencies::Agency, appeals as q, cases as cq};
+use crate::db::{self, agencies::Agency, appeals as q};
 use crate::domain::appeal::Kind;
 use crate::domain::calendar::Calendar;
 use crate::domain::case::Event;
@@ -104,15 +105,6 @@ impl ListPage {
     fn results(&self) -> [&'static str; 4] {
         let [a, b, c] = AppealResult::ALL.map(AppealResult::code);
         [a, b, c, "pending"]
-    }
-}
-
-fn parse_date(s: &str, bad: &mut bool) -> Option<NaiveDate> {
-    match s.trim() {
-        "" => None,
-        t => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map_err(|_| *bad = true)
-            .ok(),
     }
 }
 
@@ -254,7 +246,7 @@ pub async fn show(
         .filter(|(_, e)| mine(e))
         .map(|(r, e)| {
             (
-                cq_time(r),
+                timeline_time(r.at),
                 ctx.tr.code("event", e.kind()),
                 super::cases::describe(&ctx.tr, e),
             )
@@ -267,10 +259,4 @@ pub async fn show(
         history,
         reanswered,
     })
-}
-
-fn cq_time(r: &cq::EventRow) -> String {
-    crate::domain::calendar::china_time(r.at)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }

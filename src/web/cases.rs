@@ -693,9 +693,7 @@ async fn case_page(
         .events
         .iter()
         .map(|(row, e)| TimelineRow {
-            at: crate::domain::calendar::china_time(row.at)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
+            at: timeline_time(row.at),
             on: row.on_date.map(|d| d.to_string()).unwrap_or_default(),
             who: row
                 .user_id
@@ -896,6 +894,13 @@ fn off_days(calendar: &Calendar, action: Action, fields: &[(String, String)]) ->
         .filter_map(|(_, v)| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok())
         .filter(|d| !calendar.is_working_day(*d))
         .collect()
+}
+
+/// When a history entry was recorded, China time, to the minute.
+pub(crate) fn timeline_time(at: chrono::NaiveDateTime) -> String {
+    crate::domain::calendar::china_time(at)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// "Changed by X at T" (China time), for a form that went stale.

@@ -114,7 +114,8 @@ impl ListPage {
     }
 }
 
-fn parse_date(s: &str, bad: &mut bool) -> Option<NaiveDate> {
+/// A filter's date, or nothing; a malformed one sets `bad` so the page says so.
+pub(crate) fn parse_date(s: &str, bad: &mut bool) -> Option<NaiveDate> {
     match s.trim() {
         "" => None,
         t => NaiveDate::parse_from_str(t, "%Y-%m-%d")

@@ -9,7 +9,9 @@ use super::page::{Ctx, flash, html_status, redirect};
 use super::session::CurrentUser;
 use crate::db::{self, agencies::Agency};
 use crate::domain::outcome::Channel;
-use crate::domain::report::{self, Body, COLS, Place, Profile, RESULTS_HEADING, Report};
+use crate::domain::report::{
+    self, Body, COLS, FIRST_YEAR, Place, Profile, RESULTS_HEADING, Report,
+};
 use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::service::{self, Fail};
@@ -17,9 +19,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Datelike;
-
-/// The years a report can be asked for: the Regulations took effect in 2008.
-const FIRST_YEAR: i32 = 2008;
 
 #[derive(serde::Deserialize, Default, Clone, Debug)]
 #[serde(default)]
@@ -236,11 +235,7 @@ fn choose(
         .ok()
         .filter(|y| (FIRST_YEAR..=today.year()).contains(y))
         .unwrap_or(today.year() - 1);
-    let profile = Profile::parse(q.profile.trim()).unwrap_or(if year < 2019 {
-        Profile::Jiangsu2018
-    } else {
-        Profile::National2021
-    });
+    let profile = Profile::parse(q.profile.trim()).unwrap_or(Profile::default_for(year));
     Ok(Chosen {
         year,
         root,

@@ -230,7 +230,7 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
     let q = q.into_inner();
-    if !(2008..=9999).contains(&q.year) {
+    if !(crate::domain::report::FIRST_YEAR..=9999).contains(&q.year) {
         return Err(AppError::BadRequest("report-baseline-year"));
     }
     let today = state.today();
