@@ -52,12 +52,7 @@ pub fn weeks(
     out
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::service::mail::messages::escape as esc;
 
 /// Received and answered bars per week; the late part of "answered" in red.
 pub fn svg(weeks: &[Week], labels: [&str; 3], title: &str) -> String {
