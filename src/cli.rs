@@ -180,7 +180,7 @@ fn with_conn<T>(url: &str, f: impl FnOnce(&mut DbConn) -> Result<T, String>) -> 
 fn run(cli: Cli) -> Result<(), String> {
     let url = cli.db.database_url.clone();
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
-        Command::Serve { bind } => serve(&url, WebConfig::from_env(bind)),
+        Command::Serve { bind } => serve(&url, WebConfig::from_env(bind)?),
         Command::Migrate => {
             connect(&url, 1)?;
             println!("migrations applied: {}", db::redact(&url));

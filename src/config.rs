@@ -20,11 +20,15 @@ pub struct WebConfig {
     /// Mark cookies Secure (set when served over HTTPS).
     pub cookie_secure: bool,
     pub workers: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (GONGKAI_TRUSTED_PROXIES):
+    /// the login throttle and the public forms' limits count the address they name.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl WebConfig {
-    pub fn from_env(bind: Option<String>) -> WebConfig {
-        WebConfig {
+    pub fn from_env(bind: Option<String>) -> Result<WebConfig, String> {
+        let proxies = std::env::var("GONGKAI_TRUSTED_PROXIES").unwrap_or_default();
+        Ok(WebConfig {
             bind: bind
                 .or_else(|| std::env::var("GONGKAI_BIND").ok())
                 .unwrap_or_else(|| DEFAULT_BIND.to_string()),
@@ -36,8 +40,23 @@ impl WebConfig {
                 .ok()
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(0),
-        }
+            trusted_proxies: parse_proxies(&proxies)
+                .map_err(|e| format!("GONGKAI_TRUSTED_PROXIES: {e}"))?,
+        })
     }
+}
+
+/// Addresses and networks separated by commas or blanks: `127.0.0.1, 10.0.0.0/8, ::1`.
+pub fn parse_proxies(s: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    s.split([',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("{p:?} is not an IP address or network (e.g. 10.0.0.0/8)"))
+        })
+        .collect()
 }
 
 /// The sender when GONGKAI_MAIL_FROM is not set.

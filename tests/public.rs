@@ -12,6 +12,7 @@ both_backends!(
     bad_input_is_refused_beside_the_fields_and_nothing_is_stored,
     honeypot_double_submit_and_rate_limit,
     rejection_shows_its_reason_and_other_agencies_see_nothing,
+    behind_a_trusted_proxy_each_applicant_is_counted_alone,
 );
 
 /// A city government with two departments, a clerk at each and a supervisor.
@@ -331,4 +332,29 @@ async fn rejection_shows_its_reason_and_other_agencies_see_nothing(app: TestApp)
             .unwrap()
     });
     assert_eq!(cases, 0);
+}
+
+/// Behind a reverse proxy every request comes from the proxy's address: the limit
+/// counts the address the proxy names, but only a proxy the operator trusts is
+/// believed, so a client cannot dodge the limit by naming addresses itself.
+async fn behind_a_trusted_proxy_each_applicant_is_counted_alone(app: TestApp) {
+    setup(&app);
+    let proxied = app.proxied_instance("127.0.0.1");
+    let first = Browser::with_header(&proxied.base, "x-forwarded-for", "203.0.113.1");
+    for _ in 0..APPLY_LIMIT {
+        apply(&first, &[]).await.0.assert_ok();
+    }
+    assert_eq!(apply(&first, &[]).await.0.status, 429);
+    // Another applicant behind the same proxy is not held up by the first.
+    let second = Browser::with_header(&proxied.base, "x-forwarded-for", "203.0.113.2");
+    apply(&second, &[]).await.0.assert_ok();
+    // A client that names a new address each time, to a process that trusts no
+    // proxy, is counted by its own address.
+    for n in 0..APPLY_LIMIT {
+        let forged = Browser::with_header(&app.base, "x-forwarded-for", &format!("198.51.100.{n}"));
+        apply(&forged, &[]).await.0.assert_ok();
+    }
+    let forged = Browser::with_header(&app.base, "x-forwarded-for", "198.51.100.99");
+    assert_eq!(apply(&forged, &[]).await.0.status, 429);
+    assert_eq!(applications(&app).len() as u32, 2 * APPLY_LIMIT + 1);
 }

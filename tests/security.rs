@@ -747,6 +747,9 @@ enum Who {
     Admin,
 }
 
+/// The smallest file kept as a PDF.
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+
 async fn every_route_checks_role_and_agency(app: TestApp) {
     setup(&app);
     app.user("victim", "clerk", Some("B"));
@@ -786,7 +789,28 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
             .unwrap()
             .and_hms_opt(9, 0, 0)
             .unwrap();
-        gongkai::service::public::apply(c, &input, at).unwrap().id
+        let scan = gongkai::domain::attachment::accept("申请书.pdf", PDF.to_vec()).unwrap();
+        gongkai::service::public::apply(c, &input, &[scan], at)
+            .unwrap()
+            .id
+    });
+    // A file kept with the case, and the one sent with the application.
+    let (kept, sent) = app.with_conn(|c| {
+        let kept = db::attachments::insert(
+            c,
+            &db::attachments::NewAttachment {
+                case_id: Some(id),
+                application_id: None,
+                kind: "envelope",
+                file_name: "信封.pdf",
+                media_type: "application/pdf",
+                content: PDF,
+                uploaded_by: None,
+            },
+        )
+        .unwrap();
+        let sent = db::attachments::of_applications(c, &[application]).unwrap()[0].id;
+        (kept.to_string(), sent.to_string())
     });
     // Fills a route's placeholders; a placeholder nobody knows fails the test,
     // so a new kind of route must be added here.
@@ -809,8 +833,14 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
         } else {
             String::new()
         };
+        let attachment = if path.starts_with("/applications/") {
+            &sent
+        } else {
+            &kept
+        };
         for (ph, value) in [
             ("{id}", id_value.as_str()),
+            ("{attachment}", attachment.as_str()),
             ("{action}", "request_extension"),
             ("{letter}", letter_id.as_str()),
             ("{file}", "style.css"),

@@ -76,6 +76,7 @@ vocabulary! {
         ReportBaseline => "report.baseline",
         MailResend => "mail.resend",
         SettingsMail => "settings.mail",
+        AttachmentOpen => "attachment.open",
     }
 }
 
@@ -108,6 +109,7 @@ vocabulary! {
         Reviews => "reviews",
         Lawsuits => "lawsuits",
         MailKind => "mail_kind",
+        Attachment => "attachment",
         DigestHour => "digest_hour",
     }
 }

@@ -4,6 +4,7 @@
 pub mod agencies;
 pub mod appeals;
 pub mod applications;
+pub mod attachments;
 pub mod audit;
 pub mod bulk;
 pub mod calendar;

@@ -289,6 +289,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        case_id -> Nullable<BigInt>,
+        application_id -> Nullable<BigInt>,
+        kind -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        size -> BigInt,
+        content -> Binary,
+        uploaded_by -> Nullable<BigInt>,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(applications -> agencies (agency_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(appeals -> cases (case_id));
@@ -315,5 +330,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_baselines,
     ledger_uploads,
     outbox,
-    applications
+    applications,
+    attachments
 );

@@ -196,6 +196,14 @@ pub enum Event {
         letter: String,
         doc_number: Option<String>,
     },
+    /// A file kept with the case (`domain::attachment`): by a member of staff, or
+    /// sent by the applicant with an online application (no user then).
+    AttachmentAdded {
+        attachment: i64,
+        /// `domain::attachment::Kind`'s code.
+        file_kind: String,
+        file_name: String,
+    },
     /// A registered detail corrected (a typo in a phone number, the arrival date ...),
     /// with the old and new values. `received` is (before, after) when the legal receipt
     /// date moved, which moves the deadline.
@@ -304,6 +312,7 @@ impl Event {
             Event::Voided { .. } => "voided",
             Event::LetterIssued { .. } => "letter_issued",
             Event::DetailsEdited { .. } => "details_edited",
+            Event::AttachmentAdded { .. } => "attachment_added",
         }
     }
 
@@ -340,6 +349,7 @@ impl Event {
             Event::Imported { .. }
             | Event::Assigned { .. }
             | Event::LetterIssued { .. }
+            | Event::AttachmentAdded { .. }
             | Event::DetailsEdited { .. } => None,
         }
     }
@@ -571,7 +581,10 @@ pub fn facts(events: &[Event]) -> Facts {
                 received: Some((_, after)),
                 ..
             } => f.received_on = Some(*after),
-            Event::Imported { .. } | Event::Assigned { .. } | Event::DetailsEdited { .. } => {}
+            Event::Imported { .. }
+            | Event::Assigned { .. }
+            | Event::DetailsEdited { .. }
+            | Event::AttachmentAdded { .. } => {}
         }
     }
     f

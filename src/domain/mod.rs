@@ -26,6 +26,7 @@ pub(crate) use vocabulary;
 
 pub mod agency;
 pub mod appeal;
+pub mod attachment;
 pub mod calendar;
 pub mod case;
 pub mod deadline;

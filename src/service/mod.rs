@@ -3,6 +3,7 @@
 //! audit entry.
 
 pub mod agencies;
+pub mod attachments;
 pub mod bootstrap;
 pub mod calendar;
 pub mod cases;

@@ -16,6 +16,7 @@ use crate::auth;
 use crate::db::applications::{self as q, Application, NewApplication};
 use crate::db::cases::{Case, LetterRow};
 use crate::db::{self, DbConn};
+use crate::domain::attachment::File;
 use crate::domain::case;
 use crate::domain::letters::LetterKind;
 use crate::domain::mail::{Kind, application_key};
@@ -59,6 +60,11 @@ fn access_code() -> String {
     (0..CODE_LEN)
         .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
         .collect()
+}
+
+/// The intake's checks, on the public form's fields, without storing anything.
+pub fn validate(conn: &mut DbConn, i: &ApplyInput) -> Result<(), Fail> {
+    check(conn, i).map(|_| ())
 }
 
 /// The intake's checks, on the public form's fields.
@@ -114,6 +120,7 @@ fn check(conn: &mut DbConn, i: &ApplyInput) -> Result<(i64, String), Fail> {
 pub fn apply(
     conn: &mut DbConn,
     i: &ApplyInput,
+    files: &[File],
     arrived_at: NaiveDateTime,
 ) -> Result<Applied, Fail> {
     let token = i.form_token.trim();
@@ -150,6 +157,7 @@ pub fn apply(
                 form_token: token,
             },
         )?;
+        super::attachments::add_to_application(conn, id, files)?;
         let agency = db::agencies::find(conn, agency_id)?.ok_or(Fail::NotFound)?;
         let mail = messages::acknowledgement(
             i.requester_name.trim(),
@@ -271,6 +279,7 @@ pub fn confirm(
                 e => e,
             })?;
         q::set_case(conn, a.id, recorded.id)?;
+        super::attachments::application_confirmed(conn, a.id, recorded.id)?;
         let case = db::cases::find(conn, recorded.id)?.ok_or(Fail::NotFound)?;
         let agency = db::agencies::find(conn, a.agency_id)?.ok_or(Fail::NotFound)?;
         let mail = messages::confirmation(
@@ -339,6 +348,8 @@ pub struct Tracked {
     pub case: Option<Case>,
     /// The letters released to the applicant, oldest first.
     pub letters: Vec<LetterRow>,
+    /// The files the applicant sent with the application.
+    pub files: Vec<db::attachments::Listed>,
 }
 
 /// Looks an application up by number and access code. A wrong code answers as an
@@ -373,7 +384,9 @@ fn tracked(conn: &mut DbConn, a: Application) -> Result<Tracked, Fail> {
             .collect(),
         None => Vec::new(),
     };
+    let files = db::attachments::of_applications(conn, &[a.id])?;
     Ok(Tracked {
+        files,
         stage: rules::stage(&a.status, case.as_ref().map(|c| c.status.as_str())),
         application: a,
         case,

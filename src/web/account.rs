@@ -67,10 +67,7 @@ pub async fn login(
         .chars()
         .take(64)
         .collect();
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let address = super::client::of(&req);
     let name = username.clone();
     let password = form.password;
     let attempt = state

@@ -2,6 +2,7 @@
 //! and confirming (the case is recorded) or rejecting one.
 
 use super::AppState;
+use super::attachments::AttachmentRow;
 use super::cases::env;
 use super::csrf::CsrfForm;
 use super::page::{Ctx, FieldErrors, flash, html_status, redirect};
@@ -12,12 +13,15 @@ use crate::service::{self, Fail};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use std::collections::BTreeMap;
 
 #[derive(Template)]
 #[template(path = "applications/list.html")]
 struct ListPage {
     ctx: Ctx,
     pending: Vec<Application>,
+    /// The files each application came with.
+    files: BTreeMap<i64, Vec<AttachmentRow>>,
     today: String,
     /// The application whose form was refused, and the messages.
     refused: Option<i64>,
@@ -25,6 +29,9 @@ struct ListPage {
 }
 
 impl ListPage {
+    fn files_of(&self, id: &i64) -> &[AttachmentRow] {
+        self.files.get(id).map_or(&[], Vec::as_slice)
+    }
     fn refused_is(&self, id: &i64) -> bool {
         self.refused == Some(*id)
     }
@@ -39,12 +46,24 @@ async fn list_page(
 ) -> Result<HttpResponse, AppError> {
     let u = user.clone();
     let today = state.today();
-    let pending = state
+    let (pending, sent) = state
         .db(move |c| {
             let env = env(c, &u, today)?;
-            Ok(service::public::pending(c, &env.staff)?)
+            let pending = service::public::pending(c, &env.staff)?;
+            let ids: Vec<i64> = pending.iter().map(|a| a.id).collect();
+            let sent = crate::db::attachments::of_applications(c, &ids)?;
+            Ok((pending, sent))
         })
         .await?;
+    let mut files: BTreeMap<i64, Vec<AttachmentRow>> = BTreeMap::new();
+    for a in sent {
+        if let Some(id) = a.application_id {
+            files
+                .entry(id)
+                .or_default()
+                .push(AttachmentRow::new(&ctx.tr, a, None));
+        }
+    }
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -55,6 +74,7 @@ async fn list_page(
         &ListPage {
             ctx,
             pending,
+            files,
             today: today.to_string(),
             refused,
             errors,

@@ -4,6 +4,7 @@
 use super::AppState;
 use super::admin::agencies::tree_order;
 use super::appeals::AppealRow;
+use super::attachments::AttachmentRow;
 use super::csrf::{CsrfForm, NoFields};
 use super::page::{Ctx, FieldErrors, flash, html_status, redirect};
 use super::session::CurrentUser;
@@ -341,6 +342,8 @@ struct CasePage {
     owed: Vec<i64>,
     /// The messages the case caused (the applicant's copies of letters, staff notices).
     mails: Vec<MailRow>,
+    /// Files kept with the case.
+    attachments: Vec<AttachmentRow>,
 }
 
 /// A message about the case, as its page lists it.
@@ -419,6 +422,17 @@ impl CasePage {
     fn delivery_methods(&self) -> [&'static str; 6] {
         service::cases::DELIVERY_METHODS
     }
+    /// What staff may say a file is (an applicant's own files come with the application).
+    fn attachment_kinds(&self) -> Vec<&'static str> {
+        crate::domain::attachment::Kind::ALL
+            .iter()
+            .filter(|k| **k != crate::domain::attachment::Kind::ApplicantFile)
+            .map(|k| k.code())
+            .collect()
+    }
+    fn max_attachment_mib(&self) -> usize {
+        crate::domain::attachment::MAX_BYTES >> 20
+    }
     fn is_open(&self, form: &str) -> bool {
         self.open_form == form
     }
@@ -494,6 +508,7 @@ struct Loaded {
     appeals: Vec<AppealRow>,
     owed: Vec<i64>,
     mails: Vec<db::outbox::Message>,
+    attachments: Vec<db::attachments::Listed>,
 }
 
 /// What a supervisor needs to decide on an extension, and what a clerk needs to read
@@ -580,6 +595,8 @@ fn load(
     }));
     ids.extend(case.assigned_to);
     ids.extend(case.updated_by);
+    let attachments = db::attachments::of_case(conn, id)?;
+    ids.extend(attachments.iter().filter_map(|a| a.uploaded_by));
     let names: BTreeMap<i64, String> = q::user_names(conn, &ids)?.into_iter().collect();
     let assignee = case
         .assigned_to
@@ -634,22 +651,23 @@ fn load(
         appeals,
         owed,
         mails,
+        attachments,
     })
 }
 
 /// How the case page is shown again after a refused action.
-struct Shown {
-    open_form: String,
-    submitted: BTreeMap<String, String>,
-    errors: FieldErrors,
-    alert: Option<String>,
-    status: StatusCode,
-    reveal_id: bool,
-    decide: Option<Outcome>,
+pub(crate) struct Shown {
+    pub open_form: String,
+    pub submitted: BTreeMap<String, String>,
+    pub errors: FieldErrors,
+    pub alert: Option<String>,
+    pub status: StatusCode,
+    pub reveal_id: bool,
+    pub decide: Option<Outcome>,
 }
 
 impl Shown {
-    fn plain() -> Shown {
+    pub fn plain() -> Shown {
         Shown {
             open_form: String::new(),
             submitted: BTreeMap::new(),
@@ -660,7 +678,7 @@ impl Shown {
             decide: None,
         }
     }
-    fn alert(text: String) -> Shown {
+    pub fn alert(text: String) -> Shown {
         Shown {
             alert: Some(text),
             status: StatusCode::CONFLICT,
@@ -669,7 +687,7 @@ impl Shown {
     }
 }
 
-async fn case_page(
+pub(crate) async fn case_page(
     ctx: Ctx,
     state: &AppState,
     user: &CurrentUser,
@@ -731,6 +749,14 @@ async fn case_page(
             appeals: l.appeals,
             owed: l.owed,
             mails: l.mails.into_iter().map(|m| MailRow::new(&tr, m)).collect(),
+            attachments: l
+                .attachments
+                .into_iter()
+                .map(|a| {
+                    let by = a.uploaded_by.and_then(|u| l.names.get(&u));
+                    AttachmentRow::new(&tr, a, by)
+                })
+                .collect(),
         },
     )
 }
@@ -904,7 +930,7 @@ pub(crate) fn timeline_time(at: chrono::NaiveDateTime) -> String {
 }
 
 /// "Changed by X at T" (China time), for a form that went stale.
-fn conflict(tr: &Tr, who: Option<String>, at: chrono::NaiveDateTime) -> String {
+pub(crate) fn conflict(tr: &Tr, who: Option<String>, at: chrono::NaiveDateTime) -> String {
     let at = crate::domain::calendar::china_time(at)
         .format("%Y-%m-%d %H:%M:%S")
         .to_string();
@@ -1240,6 +1266,11 @@ pub(crate) fn describe(tr: &Tr, e: &Event) -> Vec<String> {
             v.extend(doc_number.clone());
             v
         }
+        Event::AttachmentAdded {
+            file_kind,
+            file_name,
+            ..
+        } => vec![tr.code("attachment-kind", file_kind), file_name.clone()],
     }
     .into_iter()
     .filter(|s| !s.is_empty())

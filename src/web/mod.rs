@@ -7,8 +7,10 @@ pub mod admin;
 pub mod appeals;
 pub mod applications;
 pub mod assets;
+pub mod attachments;
 pub mod cases;
 pub mod chart;
+pub mod client;
 pub mod csrf;
 pub mod dashboard;
 pub mod errors;
@@ -21,6 +23,7 @@ pub mod public;
 pub mod report;
 pub mod requesters;
 pub mod session;
+pub mod upload;
 
 use crate::config::WebConfig;
 use crate::db::{self, DbConn, Pool};
@@ -166,9 +169,12 @@ route_table! {
     post "/cases/{id}/act/{action}" Staff => cases::act;
     post "/cases/{id}/letters" Staff => cases::issue_letter;
     get "/cases/{id}/letters/{letter}" Staff => cases::show_letter;
+    post "/cases/{id}/attachments" Staff => attachments::add;
+    get "/cases/{id}/attachments/{attachment}" Staff => attachments::open;
     get "/applications" Staff => applications::list;
     post "/applications/{id}/confirm" Staff => applications::confirm;
     post "/applications/{id}/reject" Staff => applications::reject;
+    get "/applications/{id}/attachments/{attachment}" Staff => attachments::open_sent;
     get "/requesters/{id}" Staff => requesters::show;
     get "/appeals" Staff => appeals::list;
     get "/appeals/{id}" Staff => appeals::show;
@@ -219,6 +225,7 @@ pub fn build_server(
 ) -> std::io::Result<Server> {
     let secure = config.cookie_secure;
     let policy = web::Data::new(CookiePolicy { secure });
+    let proxies = web::Data::new(client::Proxies(config.trusted_proxies.clone()));
     let mut server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
             .cookie_name("gongkai".into())
@@ -231,6 +238,7 @@ pub fn build_server(
         App::new()
             .app_data(state.clone())
             .app_data(policy.clone())
+            .app_data(proxies.clone())
             .app_data(web::PayloadConfig::new(csrf::MAX_BODY))
             .wrap(actix_web::middleware::from_fn(access::enforce))
             .wrap(actix_web::middleware::from_fn(input::reject_control_chars))

@@ -117,7 +117,7 @@ fn start_server(
     actix_web::web::Data<gongkai::web::AppState>,
     actix_web::dev::ServerHandle,
 ) {
-    start_server_with(pool, key, cookie_secure, MailConfig::default())
+    start_server_with(pool, key, cookie_secure, MailConfig::default(), "")
 }
 
 fn start_server_with(
@@ -125,6 +125,7 @@ fn start_server_with(
     key: actix_web::cookie::Key,
     cookie_secure: bool,
     mail: MailConfig,
+    trusted_proxies: &str,
 ) -> (
     String,
     actix_web::web::Data<gongkai::web::AppState>,
@@ -138,6 +139,7 @@ fn start_server_with(
         secret_key: None,
         cookie_secure,
         workers: 2,
+        trusted_proxies: gongkai::config::parse_proxies(trusted_proxies).unwrap(),
     };
     let (tx, rx) = std::sync::mpsc::channel();
     let shared = state.clone();
@@ -227,6 +229,24 @@ impl TestApp {
         }
     }
 
+    /// Another gongkai process on this test's database behind a reverse proxy at
+    /// `trusted` (GONGKAI_TRUSTED_PROXIES): it believes that proxy's X-Forwarded-For.
+    pub fn proxied_instance(&self, trusted: &str) -> Instance {
+        let pool = db::open_pool(&self.db.url, 4).expect("open the test database");
+        let mut c = pool.get().unwrap();
+        let key = gongkai::web::session_key(&mut c, None).unwrap();
+        drop(c);
+        let (base, state, handle) =
+            start_server_with(pool, key, false, MailConfig::default(), trusted);
+        *state.today_override.write().unwrap() = *self.state.today_override.read().unwrap();
+        Instance {
+            base,
+            state,
+            handle,
+            worker: None,
+        }
+    }
+
     /// Another gongkai process on this test's database that sends mail as `mail`
     /// configures it, with its mail worker running (as `gongkai serve` does).
     pub fn mail_instance(&self, mail: MailConfig) -> Instance {
@@ -234,7 +254,7 @@ impl TestApp {
         let mut c = pool.get().unwrap();
         let key = gongkai::web::session_key(&mut c, None).unwrap();
         drop(c);
-        let (base, state, handle) = start_server_with(pool.clone(), key, false, mail.clone());
+        let (base, state, handle) = start_server_with(pool.clone(), key, false, mail.clone(), "");
         *state.today_override.write().unwrap() = *self.state.today_override.read().unwrap();
         let today = state.clone();
         let worker = gongkai::service::mail::worker::spawn(pool, &mail, move || today.today())
@@ -450,6 +470,23 @@ impl Browser {
         }
     }
 
+    /// A browser whose every request carries a header (as a proxy in front adds one).
+    pub fn with_header(base: &str, name: &'static str, value: &str) -> Browser {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(name, value.parse().unwrap());
+        Browser {
+            base: base.to_string(),
+            client: reqwest::Client::builder()
+                .cookie_provider(jar.clone())
+                .redirect(reqwest::redirect::Policy::none())
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+            jar,
+        }
+    }
+
     /// The cookies this browser holds, as a `Cookie` header would send them.
     pub fn cookies(&self) -> String {
         use reqwest::cookie::CookieStore;
@@ -506,6 +543,48 @@ impl Browser {
             .await
             .unwrap();
         Self::page(resp).await
+    }
+
+    /// Posts a form with files (multipart/form-data), as a browser does with
+    /// `enctype="multipart/form-data"`: text fields, then (field, file name, bytes).
+    pub async fn post_files(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (field, name, bytes) in files {
+            let part = reqwest::multipart::Part::bytes(bytes.to_vec())
+                .file_name(name.to_string())
+                .mime_str("application/octet-stream")
+                .unwrap();
+            form = form.part(field.to_string(), part);
+        }
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        Self::page(resp).await
+    }
+
+    /// A file's bytes and its headers.
+    pub async fn download(&self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        (status, headers, resp.bytes().await.unwrap().to_vec())
     }
 
     /// Opens `page`, takes its CSRF token and posts `fields` to `action`,

@@ -9,15 +9,14 @@ use crate::error::AppError;
 use crate::files::ImportError;
 use crate::service::{self, Fail, ledger::Preview};
 use crate::web::AppState;
-use crate::web::csrf::{self, CsrfForm};
+use crate::web::csrf::CsrfForm;
 use crate::web::page::{Ctx, flash, html_status, redirect};
 use crate::web::session::CurrentUser;
+use crate::web::upload;
 use actix_multipart::Multipart;
-use actix_session::SessionExt;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use futures_util::StreamExt;
 
 /// The largest ledger the page accepts; larger ones go through `gongkai ledger import`.
 pub const MAX_UPLOAD: usize = 64 << 20;
@@ -101,37 +100,20 @@ pub async fn show(
 }
 
 /// Reads the upload form: its CSRF token, checked against the session, and the file.
-async fn read_upload(
-    req: &HttpRequest,
-    mut form: Multipart,
-) -> Result<(String, Vec<u8>), AppError> {
-    let mut token = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|_| AppError::BadRequest("error-bad-form"))?;
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename().map(str::to_string));
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::BadRequest("error-bad-form"))?;
-            if bytes.len() + chunk.len() > MAX_UPLOAD {
-                return Err(AppError::BadRequest("error-too-large"));
-            }
-            bytes.extend_from_slice(&chunk);
+async fn read_upload(req: &HttpRequest, form: Multipart) -> Result<(String, Vec<u8>), AppError> {
+    let upload = upload::read(req, form, MAX_UPLOAD, 1).await?;
+    match upload.files.into_iter().find(|f| f.field == "file") {
+        Some(f) if f.too_large => Err(AppError::BadRequest("error-too-large")),
+        Some(f) if !f.bytes.is_empty() => {
+            let name = if f.name.is_empty() {
+                "ledger.csv".to_string()
+            } else {
+                f.name
+            };
+            Ok((name, f.bytes))
         }
-        match name.as_str() {
-            "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => file = Some((file_name.unwrap_or_else(|| "ledger.csv".into()), bytes)),
-            _ => {}
-        }
+        _ => Err(AppError::BadRequest("ledger-no-file")),
     }
-    if !csrf::matches(&req.get_session(), &token) {
-        return Err(AppError::Csrf);
-    }
-    file.filter(|(_, b)| !b.is_empty())
-        .ok_or(AppError::BadRequest("ledger-no-file"))
 }
 
 /// Checks an uploaded ledger and keeps it for the import.

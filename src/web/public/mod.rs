@@ -5,10 +5,13 @@
 //! database, so every instance counts together.
 
 use super::AppState;
+use super::attachments;
 use super::csrf::CsrfForm;
 use super::page::{Ctx, FieldErrors, html, html_status};
+use super::upload::{self, Sent};
 use crate::db;
 use crate::db::agencies::Agency;
+use crate::domain::attachment::{MAX_BYTES, MAX_PER_APPLICATION};
 use crate::domain::calendar::china_time;
 use crate::domain::outcome::RequesterType;
 use crate::domain::public::{
@@ -18,9 +21,10 @@ use crate::error::AppError;
 use crate::service::Fail;
 use crate::service::cases::{DELIVERY_FORMS, ID_TYPES, MAX_SUBJECT};
 use crate::service::public::{self as svc, Applied, ApplyInput, Tracked};
+use actix_multipart::Multipart;
 use actix_session::SessionExt;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
 use rand::Rng;
 
@@ -42,6 +46,15 @@ struct ApplyPage {
 }
 
 impl ApplyPage {
+    fn max_files(&self) -> usize {
+        MAX_PER_APPLICATION
+    }
+    fn max_mib(&self) -> usize {
+        MAX_BYTES >> 20
+    }
+}
+
+impl ApplyPage {
     fn requester_types(&self) -> &'static [RequesterType] {
         &RequesterType::ALL
     }
@@ -59,12 +72,6 @@ struct AppliedPage {
     ctx: Ctx,
     tracking_no: String,
     code: Option<String>,
-}
-
-fn address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default()
 }
 
 /// Counts one attempt of `key`; true when it is over `limit`.
@@ -128,16 +135,36 @@ pub async fn apply_form(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResp
     .await
 }
 
+/// The posted form: url-encoded as other systems post it, or with files as the
+/// page posts it.
+async fn read_application(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<(ApplyInput, Vec<Sent>), AppError> {
+    if upload::is_multipart(req) {
+        let form = Multipart::new(req.headers(), payload);
+        // One file more than allowed is read, to be refused beside the field.
+        let form = upload::read(req, form, MAX_BYTES, MAX_PER_APPLICATION + 1).await?;
+        let input = form.form()?;
+        Ok((input, form.files))
+    } else {
+        let mut payload = payload.into_inner();
+        let CsrfForm(input) = CsrfForm::<ApplyInput>::from_request(req, &mut payload).await?;
+        Ok((input, Vec::new()))
+    }
+}
+
 pub async fn apply(
     req: HttpRequest,
     state: web::Data<AppState>,
-    CsrfForm(input): CsrfForm<ApplyInput>,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
+    let (input, sent) = read_application(&req, payload).await?;
     let ctx = Ctx::from_req(&req);
     let tr = ctx.tr;
     if over_limit(
         &state,
-        format!("apply:{}", address(&req)),
+        format!("apply:{}", super::client::of(&req)),
         APPLY_LIMIT,
         APPLY_WINDOW,
     )
@@ -166,11 +193,35 @@ pub async fn apply(
             code: Some(code),
         });
     }
+    let sent_any = !sent.is_empty();
+    let files = if sent.len() > MAX_PER_APPLICATION {
+        Err(tr.ta1("attachment-too-many", "max", MAX_PER_APPLICATION))
+    } else {
+        attachments::accept(&tr, sent)
+    };
+    let files = match files {
+        Ok(files) => files,
+        Err(refused) => {
+            // The other fields' messages too, so the form is put right at once.
+            let to_check = input.clone();
+            let others = state
+                .db(move |c| Fail::for_form(svc::validate(c, &to_check)))
+                .await?;
+            let mut errors = FieldErrors::one("files", refused);
+            if let Err(fails) = others {
+                for (field, key) in fails {
+                    errors.add(field, tr.t(key));
+                }
+            }
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return apply_page(ctx, &state, input, errors, None, status).await;
+        }
+    };
     let now = china_time(db::now()).time();
     let arrived_at = state.today().and_time(now);
     let to_store = input.clone();
     let stored = state
-        .db(move |c| Fail::for_form(svc::apply(c, &to_store, arrived_at)))
+        .db(move |c| Fail::for_form(svc::apply(c, &to_store, &files, arrived_at)))
         .await?;
     match stored {
         Ok(applied) => {
@@ -198,7 +249,10 @@ pub async fn apply(
             })
         }
         Err(fails) => {
-            let errors = FieldErrors::from_fails(&tr, &fails);
+            let mut errors = FieldErrors::from_fails(&tr, &fails);
+            if sent_any {
+                errors.add("files", tr.t("apply-files-again"));
+            }
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             apply_page(ctx, &state, input, errors, None, status).await
         }
@@ -264,7 +318,7 @@ pub async fn track(
     let number: String = form.number.trim().chars().take(50).collect();
     if over_limit(
         &state,
-        format!("track:{}", address(&req)),
+        format!("track:{}", super::client::of(&req)),
         TRACK_LIMIT,
         TRACK_WINDOW,
     )
