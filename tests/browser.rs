@@ -26,6 +26,7 @@ both_backends!(
     supervisor_approves_extension,
     letters_print_on_a4,
     the_yearly_report_opened_downloaded_and_finalised,
+    apply_online_confirm_and_track,
 );
 
 const CHROMEDRIVER: &str = "chromedriver";
@@ -841,6 +842,89 @@ async fn supervisor_approves_extension(app: TestApp) {
         b.text_of("a.card[href='/cases?extension=1'] .num").await,
         "0"
     );
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+// ---- the public channel
+
+/// A citizen applies on the public form with a scan of their signed letter, a
+/// clerk sees the file and confirms the application, and the citizen looks the
+/// case up with the number and code the form gave them.
+async fn apply_online_confirm_and_track(app: TestApp) {
+    if !have_browser() {
+        return;
+    }
+    setup(&app);
+    app.set_today("2024-09-26");
+    let b = Browser::launch(&app, "public").await;
+    let scan = b.dir.path().join("申请书.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
+    // As on a phone: the form is one column and every field fits the screen.
+    b.c().set_window_size(390, 844).await.unwrap();
+    b.open("/apply").await;
+    b.expect_text("政府信息公开申请").await;
+    let overflow: bool = b
+        .c()
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(!overflow, "the form is wider than a phone's screen");
+    b.choose("#agency_code", "常州市国土资源局").await;
+    b.choose("#requester_type", "自然人").await;
+    b.fill("#requester_name", "张三").await;
+    b.choose("#id_type", "居民身份证").await;
+    b.fill("#id_number", "11010519491231002X").await;
+    b.fill("#phone", "13800000000").await;
+    b.fill("#email", "zhangsan@example.com").await;
+    b.fill("#address", "常州市天宁区某路1号").await;
+    b.fill("#subject", "某地块的征收批复文件").await;
+    b.find("#files")
+        .await
+        .send_keys(&scan.display().to_string())
+        .await
+        .unwrap();
+    b.screenshot("apply-phone").await;
+    b.press("提交申请").await;
+    b.expect_text("CZ-GTJ-2024-0001").await;
+    let number = b.text_of(".number").await;
+    let code = b.text_of(".access-code").await;
+    assert_eq!(number, "CZ-GTJ-2024-0001");
+    assert_eq!(code.len(), 10, "{code}");
+    b.screenshot("applied-phone").await;
+    b.c().set_window_size(1366, 900).await.unwrap();
+
+    // The next working day a clerk sees it, opens nothing yet, and confirms it.
+    app.set_today("2024-09-27");
+    b.login("wang", PASSWORD, "/cases/mine").await;
+    b.follow("网上申请").await;
+    b.expect_path("/applications").await;
+    b.expect_text(&number).await;
+    b.expect_text("申请书.pdf").await;
+    b.screenshot("applications").await;
+    b.press("确认并登记").await;
+    b.expect_text("网上申请已确认，案件已登记。").await;
+    let case_path = b.path().await;
+    assert!(case_path.starts_with("/cases/"), "{case_path}");
+    assert_eq!(b.text_of("#attachments li a").await, "申请书.pdf");
+    assert_eq!(b.text_of(".deadline p.due strong").await, "2024-10-30");
+    b.screenshot("confirmed-case").await;
+    b.logout().await;
+
+    // The citizen looks it up.
+    b.open("/track").await;
+    b.fill("#number", &number).await;
+    b.fill("#code", &code.to_lowercase()).await;
+    b.press("查询").await;
+    b.expect_text("办理中").await;
+    assert_eq!(b.text_of(".due").await, "2024-10-30");
+    assert_eq!(b.text_of(".files li").await, "申请书.pdf");
+    b.screenshot("tracked").await;
     assert_eq!(b.console_errors().await, Vec::<String>::new());
     b.close().await;
 }
