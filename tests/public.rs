@@ -13,6 +13,7 @@ both_backends!(
     honeypot_double_submit_and_rate_limit,
     rejection_shows_its_reason_and_other_agencies_see_nothing,
     behind_a_trusted_proxy_each_applicant_is_counted_alone,
+    a_misdirected_application_is_forwarded_before_confirmation,
 );
 
 /// A city government with two departments, a clerk at each and a supervisor.
@@ -357,4 +358,138 @@ async fn behind_a_trusted_proxy_each_applicant_is_counted_alone(app: TestApp) {
     let forged = Browser::with_header(&app.base, "x-forwarded-for", "198.51.100.99");
     assert_eq!(apply(&forged, &[]).await.0.status, 429);
     assert_eq!(applications(&app).len() as u32, 2 * APPLY_LIMIT + 1);
+}
+
+/// An application sent to the wrong bureau goes on to the right one before
+/// confirmation: a number of that bureau's series, its clerks' list, the
+/// applicant told, and the old number still finds it.
+async fn a_misdirected_application_is_forwarded_before_confirmation(app: TestApp) {
+    setup(&app);
+    let citizen = app.browser();
+    let (page, _) = apply(&citizen, &[]).await;
+    let (number, code) = (shown(&page, ".number"), shown(&page, ".access-code"));
+    assert_eq!(number, "CZ-GTJ-2024-0001");
+    let id = applications(&app)[0].id;
+    let hb = app.agency_id("CZ-HB");
+    let gtj = app.agency_id("CZ-GTJ");
+    let wang = app.login("wang").await;
+    let to = format!("/applications/{id}/forward");
+    // Refused beside the fields, and nothing moves.
+    for (agency, reason, field) in [
+        (gtj.as_str(), "x", "to_agency"),
+        ("999999", "x", "to_agency"),
+        ("", "x", "to_agency"),
+        (hb.as_str(), " ", "forward_reason"),
+    ] {
+        let r = wang
+            .submit(
+                "/applications",
+                &to,
+                &[("to_agency", agency), ("forward_reason", reason)],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{agency} {reason:?}");
+        assert_eq!(r.texts(".field-error").len(), 1, "{field}");
+        assert!(r.body.contains(&format!("id=\"{field}-{id}\"")));
+    }
+    assert_eq!(applications(&app)[0].tracking_no, number);
+    // A clerk elsewhere cannot move it.
+    let zhao = app.login("zhao").await;
+    let token = zhao.get("/applications").await.csrf();
+    let r = zhao
+        .post_raw(
+            &to,
+            &[
+                ("csrf_token", &token),
+                ("to_agency", &hb),
+                ("forward_reason", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    // Forwarded.
+    let done = wang
+        .submit(
+            "/applications",
+            &to,
+            &[
+                ("to_agency", &hb),
+                ("forward_reason", "所申请信息由环保部门制作"),
+            ],
+        )
+        .await;
+    done.assert_redirect("/applications");
+    wang.get("/applications")
+        .await
+        .assert_contains("CZ-HB-2024-0001")
+        .assert_lacks(&number);
+    let moved = &applications(&app)[0];
+    assert_eq!(moved.tracking_no, "CZ-HB-2024-0001");
+    assert_eq!(moved.agency_id.to_string(), hb);
+    // Now the bureau it was meant for has it, and its clerk may not send it back
+    // to itself; the first bureau's clerk no longer finds it.
+    zhao.get("/applications")
+        .await
+        .assert_contains("CZ-HB-2024-0001");
+    let again = wang
+        .submit(
+            "/applications",
+            &to,
+            &[("to_agency", &gtj), ("forward_reason", "x")],
+        )
+        .await;
+    assert_eq!(again.status, 404);
+    // The applicant is told the new number; the access code stays.
+    let mail = app.with_conn(|c| db::outbox::recent(c, 10).unwrap());
+    let told = mail.iter().find(|m| m.kind == "forwarded").unwrap();
+    assert_eq!(told.recipient, "zhangsan@example.com");
+    assert!(told.subject.contains("CZ-HB-2024-0001"));
+    assert!(
+        told.body_text.contains(&number) && told.body_text.contains("所申请信息由环保部门制作")
+    );
+    // Both numbers lead to it.
+    for n in [number.as_str(), "CZ-HB-2024-0001"] {
+        let t = track(&citizen, n, &code).await;
+        t.assert_ok();
+        assert_eq!(t.texts(".tracked h2"), ["CZ-HB-2024-0001"], "{n}");
+        let item = t.texts(".forwards li").join(" ");
+        assert!(
+            item.contains(&number) && item.contains("CZ-HB-2024-0001"),
+            "{item}"
+        );
+    }
+    // Confirmed there: the case is the bureau's, under the new number.
+    let confirmed = zhao
+        .submit(
+            "/applications",
+            &format!("/applications/{id}/confirm"),
+            &[("confirmed_on", "2024-09-27")],
+        )
+        .await;
+    assert_eq!(confirmed.status, 303, "{}", confirmed.body);
+    let case = app.with_conn(|c| {
+        db::applications::find(c, id)
+            .unwrap()
+            .unwrap()
+            .case_id
+            .unwrap()
+    });
+    let stored = app.stored(case);
+    assert_eq!(stored.tracking_no, "CZ-HB-2024-0001");
+    assert_eq!(stored.agency_id.to_string(), hb);
+    // After confirmation it is a case: forwarding is over (the answer is then
+    // not_held_other_agency).
+    let late = zhao
+        .submit(
+            "/applications",
+            &to,
+            &[("to_agency", &gtj), ("forward_reason", "x")],
+        )
+        .await;
+    assert_eq!(late.status, 422);
+    assert!(
+        late.texts("[role=alert]").join("").contains("已"),
+        "{}",
+        late.body
+    );
 }

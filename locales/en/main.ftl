@@ -890,3 +890,12 @@ apply-files-hint = Your signed application, a copy of your identity document, or
 apply-files-again = Choose your files again: files are not kept when the form is refused.
 applications-files = Files sent
 track-files = Files you sent
+# Forwarding an online application
+applications-forward-to = Forward to
+applications-forward-reason = Why it belongs there
+applications-forward = Forward
+application-forwarded = Forwarded; it is now { $number } in that agency's list, and the applicant has been told.
+application-forward-same = Choose another agency than the one it is at.
+mail-kind-forwarded = Application forwarded
+track-forwarded = Forwarded
+track-forwarded-item = From { $from } ({ $old }) to { $to } ({ $new })

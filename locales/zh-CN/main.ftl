@@ -890,3 +890,12 @@ apply-files-hint = 已签名的申请书、身份证件复印件或有助于查�
 apply-files-again = 表单未通过校验时不保留文件，请重新选择。
 applications-files = 申请人提交的文件
 track-files = 您提交的文件
+# 转送网上申请
+applications-forward-to = 转送至
+applications-forward-reason = 转送理由
+applications-forward = 转送
+application-forwarded = 已转送，在该机关的编号为 { $number }，已通知申请人。
+application-forward-same = 请选择其他机关，不能转送给本机关。
+mail-kind-forwarded = 申请已转送
+track-forwarded = 转送情况
+track-forwarded-item = 由{ $from }（{ $old }）转送至{ $to }（{ $new }）

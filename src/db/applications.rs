@@ -1,7 +1,7 @@
 //! Applications made on the public page, before a clerk confirms or rejects them.
 
-use super::DbConn;
-use super::schema::applications;
+use super::schema::{application_forwards, applications};
+use super::{DbConn, now};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -76,12 +76,90 @@ pub fn find_by_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<Appli
         .optional()
 }
 
+/// The application a number was given to: its number now, or one it had before it
+/// was forwarded.
 pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Application>> {
-    applications::table
+    let now = applications::table
         .filter(applications::tracking_no.eq(number))
         .select(Application::as_select())
         .first(conn)
+        .optional()?;
+    if now.is_some() {
+        return Ok(now);
+    }
+    application_forwards::table
+        .filter(application_forwards::from_no.eq(number))
+        .inner_join(applications::table)
+        .select(Application::as_select())
+        .first(conn)
         .optional()
+}
+
+/// A forwarding of an application to another agency.
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = application_forwards)]
+pub struct Forward {
+    pub id: i64,
+    pub application_id: i64,
+    pub from_agency_id: i64,
+    pub to_agency_id: i64,
+    pub from_no: String,
+    pub to_no: String,
+    pub reason: String,
+    pub forwarded_by: i64,
+    pub forwarded_at: NaiveDateTime,
+}
+
+/// Moves a pending application of `from` to another agency under a new number,
+/// and records it. None when it was decided or moved meanwhile (the conditional
+/// update lets one of two clerks through).
+pub fn forward(
+    conn: &mut DbConn,
+    a: &Application,
+    to_agency: i64,
+    seq: i32,
+    to_no: &str,
+    reason: &str,
+    by: i64,
+) -> QueryResult<Option<i64>> {
+    let moved = diesel::update(
+        applications::table
+            .filter(applications::id.eq(a.id))
+            .filter(applications::status.eq("pending"))
+            .filter(applications::agency_id.eq(a.agency_id)),
+    )
+    .set((
+        applications::agency_id.eq(to_agency),
+        applications::seq.eq(seq),
+        applications::tracking_no.eq(to_no),
+    ))
+    .execute(conn)?;
+    if moved == 0 {
+        return Ok(None);
+    }
+    diesel::insert_into(application_forwards::table)
+        .values((
+            application_forwards::application_id.eq(a.id),
+            application_forwards::from_agency_id.eq(a.agency_id),
+            application_forwards::to_agency_id.eq(to_agency),
+            application_forwards::from_no.eq(&a.tracking_no),
+            application_forwards::to_no.eq(to_no),
+            application_forwards::reason.eq(reason),
+            application_forwards::forwarded_by.eq(by),
+            application_forwards::forwarded_at.eq(now()),
+        ))
+        .returning(application_forwards::id)
+        .get_result(conn)
+        .map(Some)
+}
+
+/// An application's forwardings, oldest first.
+pub fn forwards(conn: &mut DbConn, application_id: i64) -> QueryResult<Vec<Forward>> {
+    application_forwards::table
+        .filter(application_forwards::application_id.eq(application_id))
+        .order(application_forwards::id)
+        .select(Forward::as_select())
+        .load(conn)
 }
 
 /// Pending applications of these agencies (None: all), oldest first.

@@ -304,7 +304,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    application_forwards (id) {
+        id -> BigInt,
+        application_id -> BigInt,
+        from_agency_id -> BigInt,
+        to_agency_id -> BigInt,
+        from_no -> Text,
+        to_no -> Text,
+        reason -> Text,
+        forwarded_by -> BigInt,
+        forwarded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(applications -> agencies (agency_id));
+diesel::joinable!(application_forwards -> applications (application_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(appeals -> cases (case_id));
 diesel::joinable!(cases -> agencies (agency_id));
@@ -331,5 +346,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_uploads,
     outbox,
     applications,
-    attachments
+    attachments,
+    application_forwards
 );

@@ -18,6 +18,7 @@ vocabulary! {
         Acknowledgement => "acknowledgement",
         Confirmation => "confirmation",
         Rejection => "rejection",
+        Forwarded => "forwarded",
     }
 }
 
@@ -106,6 +107,11 @@ pub fn after_failure(attempts: i32, permanent: bool, now: NaiveDateTime) -> Afte
 /// An online application's acknowledgement, and its confirmation or rejection: one each.
 pub fn application_key(what: Kind, application_id: i64) -> String {
     format!("{}:{application_id}", what.code())
+}
+
+/// The applicant told of one forwarding of their application.
+pub fn forward_key(forward_id: i64) -> String {
+    format!("forwarded:{forward_id}")
 }
 
 pub fn letter_key(letter_id: i64, to: &str) -> String {

@@ -19,7 +19,7 @@ use crate::db::{self, DbConn};
 use crate::domain::attachment::File;
 use crate::domain::case;
 use crate::domain::letters::LetterKind;
-use crate::domain::mail::{Kind, application_key};
+use crate::domain::mail::{Kind, application_key, forward_key};
 use crate::domain::outcome::RequesterType;
 use crate::domain::public::{self as rules, CODE_ALPHABET, CODE_LEN, Stage};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -320,6 +320,71 @@ pub fn reject(
     })
 }
 
+/// Sends a pending application on to the agency it was meant for (not held
+/// here, but there): it takes a number of that agency's series, waits in that
+/// agency's list, and the applicant is told the new number. Returns it.
+pub fn forward(
+    conn: &mut DbConn,
+    staff: &Staff,
+    id: i64,
+    to_agency: &str,
+    reason: &str,
+) -> Result<String, Fail> {
+    db::write_tx(conn, |conn| {
+        let a = load(conn, staff, id)?;
+        let mut errors = Errors::new();
+        let target = match to_agency.trim().parse::<i64>() {
+            Ok(t) => db::agencies::find(conn, t)?,
+            Err(_) => None,
+        };
+        match &target {
+            None => errors.push(("to_agency", "field-invalid-choice")),
+            Some(t) if t.id == a.agency_id => {
+                errors.push(("to_agency", "application-forward-same"))
+            }
+            Some(_) => {}
+        }
+        let reason = text(
+            &mut errors,
+            "forward_reason",
+            reason,
+            super::cases::MAX_TEXT,
+            true,
+        );
+        let target = done(errors, target)?.ok_or(Fail::NotFound)?;
+        if a.status != "pending" {
+            return Err(Fail::field("application", "application-decided"));
+        }
+        let seq = db::cases::next_number(conn, target.id, a.year, "case")?;
+        let new_no = format!("{}-{}-{seq:04}", target.code, a.year);
+        let Some(forward_id) = q::forward(conn, &a, target.id, seq, &new_no, &reason, staff.id)?
+        else {
+            return Err(Fail::field("application", "application-decided"));
+        };
+        let from = db::agencies::find(conn, a.agency_id)?.ok_or(Fail::NotFound)?;
+        let mail = messages::forwarded(
+            &a.requester_name,
+            &office(&from),
+            &target.name,
+            &a.tracking_no,
+            &new_no,
+            &reason,
+        );
+        enqueue(
+            conn,
+            &Outgoing {
+                kind: Kind::Forwarded,
+                to: &a.email,
+                user_id: None,
+                case_id: None,
+                mail: &mail,
+                key: &forward_key(forward_id),
+            },
+        )?;
+        Ok(new_no)
+    })
+}
+
 fn notify(
     conn: &mut DbConn,
     a: &Application,
@@ -350,6 +415,8 @@ pub struct Tracked {
     pub letters: Vec<LetterRow>,
     /// The files the applicant sent with the application.
     pub files: Vec<db::attachments::Listed>,
+    /// Where it was forwarded, oldest first: (from agency, to agency, forwarding).
+    pub forwards: Vec<(String, String, q::Forward)>,
 }
 
 /// Looks an application up by number and access code. A wrong code answers as an
@@ -385,8 +452,22 @@ fn tracked(conn: &mut DbConn, a: Application) -> Result<Tracked, Fail> {
         None => Vec::new(),
     };
     let files = db::attachments::of_applications(conn, &[a.id])?;
+    let mut forwards = Vec::new();
+    for f in q::forwards(conn, a.id)? {
+        let name = |conn: &mut DbConn, id| -> Result<String, Fail> {
+            Ok(db::agencies::find(conn, id)?
+                .map(|a| a.name)
+                .unwrap_or_default())
+        };
+        forwards.push((
+            name(conn, f.from_agency_id)?,
+            name(conn, f.to_agency_id)?,
+            f,
+        ));
+    }
     Ok(Tracked {
         files,
+        forwards,
         stage: rules::stage(&a.status, case.as_ref().map(|c| c.status.as_str())),
         application: a,
         case,

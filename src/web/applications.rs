@@ -26,6 +26,8 @@ struct ListPage {
     /// The application whose form was refused, and the messages.
     refused: Option<i64>,
     errors: FieldErrors,
+    /// Agencies an application may be forwarded to.
+    agencies: Vec<crate::db::agencies::Agency>,
 }
 
 impl ListPage {
@@ -46,13 +48,14 @@ async fn list_page(
 ) -> Result<HttpResponse, AppError> {
     let u = user.clone();
     let today = state.today();
-    let (pending, sent) = state
+    let (pending, sent, agencies) = state
         .db(move |c| {
             let env = env(c, &u, today)?;
             let pending = service::public::pending(c, &env.staff)?;
             let ids: Vec<i64> = pending.iter().map(|a| a.id).collect();
             let sent = crate::db::attachments::of_applications(c, &ids)?;
-            Ok((pending, sent))
+            let agencies = crate::db::agencies::all(c)?;
+            Ok((pending, sent, agencies))
         })
         .await?;
     let mut files: BTreeMap<i64, Vec<AttachmentRow>> = BTreeMap::new();
@@ -75,6 +78,7 @@ async fn list_page(
             ctx,
             pending,
             files,
+            agencies,
             today: today.to_string(),
             refused,
             errors,
@@ -149,6 +153,51 @@ async fn decide(
         }
         Ok(None) => {
             flash(&req, tr.t("application-rejected"));
+            Ok(redirect("/applications"))
+        }
+        Err(fails) => {
+            let errors = FieldErrors::from_fails(&tr, &fails);
+            list_page(ctx, &state, &user, Some(id), errors).await
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ForwardForm {
+    #[serde(default)]
+    to_agency: String,
+    #[serde(default)]
+    forward_reason: String,
+}
+
+/// Sends an application on to the agency it was meant for, before confirmation.
+pub async fn forward(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ForwardForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let ctx = Ctx::from_req(&req);
+    let tr = ctx.tr;
+    let u = user.clone();
+    let today = state.today();
+    let done = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            Fail::for_form(service::public::forward(
+                c,
+                &env.staff,
+                id,
+                &form.to_agency,
+                &form.forward_reason,
+            ))
+        })
+        .await?;
+    match done {
+        Ok(number) => {
+            flash(&req, tr.ta1("application-forwarded", "number", number));
             Ok(redirect("/applications"))
         }
         Err(fails) => {

@@ -174,6 +174,7 @@ route_table! {
     get "/applications" Staff => applications::list;
     post "/applications/{id}/confirm" Staff => applications::confirm;
     post "/applications/{id}/reject" Staff => applications::reject;
+    post "/applications/{id}/forward" Staff => applications::forward;
     get "/applications/{id}/attachments/{attachment}" Staff => attachments::open_sent;
     get "/requesters/{id}" Staff => requesters::show;
     get "/appeals" Staff => appeals::list;

@@ -448,6 +448,31 @@ pub fn rejection(to: &str, office: &Office, number: &str, reason: &str) -> Mail 
     mail(format!("申请未予受理（申请编号：{number}）"), &paras)
 }
 
+/// To the applicant: their application went to the agency it was meant for,
+/// under a new number (the access code stays as it was).
+pub fn forwarded(
+    to: &str,
+    from: &Office,
+    to_agency: &str,
+    old_no: &str,
+    new_no: &str,
+    reason: &str,
+) -> Mail {
+    let paras = [
+        dear(to),
+        format!(
+            "您通过网上申请渠道向{}提交的申请（申请编号：{old_no}），经审查应由{to_agency}办理，已转送该机关。",
+            from.name
+        ),
+        format!("理由：{}", reason.trim()),
+        format!(
+            "新的申请编号为：{new_no}。查询码不变，用原编号或新编号均可查询办理情况。答复期限自{to_agency}确认收到申请之日起计算。"
+        ),
+        AUTOMATIC.to_string(),
+    ];
+    mail(format!("申请已转送（新申请编号：{new_no}）"), &paras)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,6 +480,25 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_forwarded_application_names_both_numbers() {
+        let office = Office {
+            name: "常州市国土资源局",
+            phone: "",
+        };
+        let m = forwarded(
+            "张三",
+            &office,
+            "常州市环境保护局",
+            "CZ-GTJ-2024-0001",
+            "CZ-HB-2024-0001",
+            "所申请信息由环保部门制作",
+        );
+        assert!(m.subject.contains("CZ-HB-2024-0001"));
+        assert!(m.text.contains("CZ-GTJ-2024-0001") && m.text.contains("常州市环境保护局"));
+        assert!(m.text.contains("查询码不变"));
     }
 
     #[test]
