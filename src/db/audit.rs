@@ -77,6 +77,8 @@ vocabulary! {
         MailResend => "mail.resend",
         SettingsMail => "settings.mail",
         AttachmentOpen => "attachment.open",
+        CaseDossier => "case.dossier",
+        DossierExport => "dossier.export",
     }
 }
 
@@ -110,6 +112,7 @@ vocabulary! {
         Lawsuits => "lawsuits",
         MailKind => "mail_kind",
         Attachment => "attachment",
+        Cases => "cases",
         DigestHour => "digest_hour",
     }
 }

@@ -894,3 +894,29 @@ pub fn user_names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, Strin
 pub fn count_all(conn: &mut DbConn) -> QueryResult<i64> {
     cases::table.count().get_result(conn)
 }
+
+/// The cases of a year (by the year of their number) in these agencies (None:
+/// all) that are closed or void, oldest number first, and how many are still open.
+pub fn concluded_in_year(
+    conn: &mut DbConn,
+    agencies: Option<&[i64]>,
+    year: i32,
+) -> QueryResult<(Vec<i64>, i64)> {
+    let scoped = || {
+        let mut q = cases::table.filter(cases::year.eq(year)).into_boxed();
+        if let Some(ids) = agencies {
+            q = q.filter(cases::agency_id.eq_any(ids.to_vec()));
+        }
+        q
+    };
+    let ids = scoped()
+        .filter(cases::status.ne("open"))
+        .order((cases::agency_id, cases::seq, cases::id))
+        .select(cases::id)
+        .load(conn)?;
+    let open = scoped()
+        .filter(cases::status.eq("open"))
+        .count()
+        .get_result(conn)?;
+    Ok((ids, open))
+}

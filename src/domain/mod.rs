@@ -30,6 +30,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod case;
 pub mod deadline;
+pub mod dossier;
 pub mod fees;
 pub mod ledger;
 pub mod letters;

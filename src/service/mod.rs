@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod calendar;
 pub mod cases;
 pub mod demo;
+pub mod dossier;
 pub mod ledger;
 pub mod letters;
 pub mod mail;

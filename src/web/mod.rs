@@ -13,6 +13,7 @@ pub mod chart;
 pub mod client;
 pub mod csrf;
 pub mod dashboard;
+pub mod dossier;
 pub mod errors;
 pub mod home;
 pub mod input;
@@ -170,6 +171,7 @@ route_table! {
     post "/cases/{id}/letters" Staff => cases::issue_letter;
     get "/cases/{id}/letters/{letter}" Staff => cases::show_letter;
     post "/cases/{id}/attachments" Staff => attachments::add;
+    get "/cases/{id}/dossier" Staff => dossier::show;
     get "/cases/{id}/attachments/{attachment}" Staff => attachments::open;
     get "/applications" Staff => applications::list;
     post "/applications/{id}/confirm" Staff => applications::confirm;
@@ -183,6 +185,8 @@ route_table! {
     get "/report" Supervisor => report::show;
     get "/report/download" Supervisor => report::download;
     post "/report/finalise" Supervisor => report::finalise;
+    get "/dossiers" Supervisor => dossier::page;
+    get "/dossiers/export" Supervisor => dossier::export;
     get "/admin/agencies" Admin => admin::agencies::list;
     get "/admin/agencies/new" Admin => admin::agencies::new_form;
     post "/admin/agencies/new" Admin => admin::agencies::create;
