@@ -812,6 +812,13 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
         let sent = db::attachments::of_applications(c, &[application]).unwrap()[0].id;
         (kept.to_string(), sent.to_string())
     });
+    // A drafting unit's task on the case, given to A1 itself.
+    let task = app.with_conn(|c| {
+        let a1_id: i64 = a1.parse().unwrap();
+        let clerk = db::users::find_by_username(c, "ca1").unwrap().unwrap().id;
+        let day = chrono::NaiveDate::from_ymd_opt(2024, 9, 27).unwrap();
+        db::units::insert(c, id, a1_id, clerk, day, day, "").unwrap()
+    });
     // Fills a route's placeholders; a placeholder nobody knows fails the test,
     // so a new kind of route must be added here.
     let fill = |path: &str| -> String {
@@ -824,6 +831,8 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
             appeal.to_string()
         } else if path.starts_with("/applications/") {
             application.to_string()
+        } else if path.starts_with("/tasks/") {
+            task.to_string()
         } else if path.starts_with("/admin/agencies/") {
             a1.clone()
         } else if path.starts_with("/admin/users/") {
@@ -888,6 +897,7 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
                 "/requesters/{id}",
                 "/appeals/{id}",
                 "/applications/{id}",
+                "/tasks/{id}",
             ]
             .iter()
             .any(|p| path.starts_with(p));
@@ -917,7 +927,8 @@ async fn every_route_checks_role_and_agency(app: TestApp) {
                             &format!("/applications/{application}"),
                             "/applications/999999",
                             1,
-                        );
+                        )
+                        .replacen(&format!("/tasks/{task}"), "/tasks/999999", 1);
                     let m = match method {
                         "get" => b.get(&missing).await,
                         _ => b.post_raw(&missing, &[("csrf_token", &token)]).await,

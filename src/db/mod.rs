@@ -15,6 +15,7 @@ pub mod report;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
+pub mod units;
 pub mod uploads;
 pub mod users;
 

@@ -318,7 +318,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    unit_tasks (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        unit_id -> BigInt,
+        asked_by -> BigInt,
+        asked_on -> Date,
+        due_on -> Date,
+        note -> Text,
+        status -> Text,
+        signed_by -> Nullable<BigInt>,
+        signed_on -> Nullable<Date>,
+        answer -> Text,
+        answered_by -> Nullable<BigInt>,
+        answered_on -> Nullable<Date>,
+    }
+}
+
 diesel::joinable!(applications -> agencies (agency_id));
+diesel::joinable!(unit_tasks -> cases (case_id));
 diesel::joinable!(application_forwards -> applications (application_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(appeals -> cases (case_id));
@@ -347,5 +366,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     applications,
     attachments,
-    application_forwards
+    application_forwards,
+    unit_tasks
 );

@@ -19,6 +19,7 @@ vocabulary! {
         IdentityCopy => "identity_copy",
         DeliveryProof => "delivery_proof",
         ApplicantFile => "applicant_file",
+        UnitReply => "unit_reply",
         Other => "other",
     }
 }

@@ -196,6 +196,29 @@ pub enum Event {
         letter: String,
         doc_number: Option<String>,
     },
+    /// The case sent to drafting units (`domain::units`): (agency id, name) of each,
+    /// and the internal deadline.
+    UnitsAsked {
+        on: NaiveDate,
+        units: Vec<(i64, String)>,
+        due: NaiveDate,
+        note: String,
+    },
+    /// A unit signed for the request (签收).
+    UnitSigned {
+        unit: String,
+    },
+    /// A unit sent the request back, saying why.
+    UnitReturned {
+        unit: String,
+        reason: String,
+    },
+    /// A unit's reply: the information found and the answer it proposes.
+    UnitReplied {
+        unit: String,
+        answer: String,
+        late: bool,
+    },
     /// A file kept with the case (`domain::attachment`): by a member of staff, or
     /// sent by the applicant with an online application (no user then).
     AttachmentAdded {
@@ -313,6 +336,10 @@ impl Event {
             Event::LetterIssued { .. } => "letter_issued",
             Event::DetailsEdited { .. } => "details_edited",
             Event::AttachmentAdded { .. } => "attachment_added",
+            Event::UnitsAsked { .. } => "units_asked",
+            Event::UnitSigned { .. } => "unit_signed",
+            Event::UnitReturned { .. } => "unit_returned",
+            Event::UnitReplied { .. } => "unit_replied",
         }
     }
 
@@ -337,7 +364,8 @@ impl Event {
             | Event::DeadlineSet { on, .. }
             | Event::Delivered { on, .. }
             | Event::Reopened { on, .. }
-            | Event::Voided { on, .. } => Some(*on),
+            | Event::Voided { on, .. }
+            | Event::UnitsAsked { on, .. } => Some(*on),
             Event::Decided(d) => Some(d.on),
             Event::AppealFiled { filed_on, .. } => Some(*filed_on),
             Event::AppealUpdated {
@@ -350,6 +378,9 @@ impl Event {
             | Event::Assigned { .. }
             | Event::LetterIssued { .. }
             | Event::AttachmentAdded { .. }
+            | Event::UnitSigned { .. }
+            | Event::UnitReturned { .. }
+            | Event::UnitReplied { .. }
             | Event::DetailsEdited { .. } => None,
         }
     }
@@ -584,7 +615,11 @@ pub fn facts(events: &[Event]) -> Facts {
             Event::Imported { .. }
             | Event::Assigned { .. }
             | Event::DetailsEdited { .. }
-            | Event::AttachmentAdded { .. } => {}
+            | Event::AttachmentAdded { .. }
+            | Event::UnitsAsked { .. }
+            | Event::UnitSigned { .. }
+            | Event::UnitReturned { .. }
+            | Event::UnitReplied { .. } => {}
         }
     }
     f
@@ -661,10 +696,11 @@ pub enum Action {
     RecordAppeal,
     UpdateAppeal,
     Reanswer,
+    AskUnits,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::Assign,
         Action::EditDetails,
         Action::RequestCorrection,
@@ -691,6 +727,7 @@ impl Action {
         Action::RecordAppeal,
         Action::UpdateAppeal,
         Action::Reanswer,
+        Action::AskUnits,
     ];
 
     pub fn code(self) -> &'static str {
@@ -721,6 +758,7 @@ impl Action {
             Action::RecordAppeal => "record_appeal",
             Action::UpdateAppeal => "update_appeal",
             Action::Reanswer => "reanswer",
+            Action::AskUnits => "ask_units",
         }
     }
 
@@ -945,6 +983,8 @@ pub fn check(
                 return Err("refuse-no-appeal");
             }
         }
+        // The units help find the information while the answer is owed.
+        Action::AskUnits => need_open()?,
         Action::Reanswer => {
             if open {
                 return Err("refuse-not-closed");

@@ -101,7 +101,7 @@ pub fn contents(
                 Kind::ApplicationLetter | Kind::Envelope | Kind::IdentityCopy | Kind::ApplicantFile,
             ) => Part::Submitted,
             Some(Kind::DeliveryProof) => Part::Delivery,
-            Some(Kind::Other) | None => Part::Other,
+            Some(Kind::UnitReply | Kind::Other) | None => Part::Other,
         };
         // A signed proof follows the printed forms.
         push(

@@ -39,4 +39,5 @@ pub mod outcome;
 pub mod public;
 pub mod report;
 pub mod scope;
+pub mod units;
 pub mod workload;

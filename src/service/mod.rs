@@ -15,6 +15,7 @@ pub mod mail;
 pub mod public;
 pub mod report;
 pub mod rules;
+pub mod units;
 pub mod users;
 
 use crate::files::{ImportError, ImportErrors};

@@ -344,6 +344,10 @@ struct CasePage {
     mails: Vec<MailRow>,
     /// Files kept with the case.
     attachments: Vec<AttachmentRow>,
+    /// The drafting units asked: (task, unit's name).
+    tasks: Vec<(db::units::Task, String)>,
+    /// Units the case may be sent to.
+    units: Vec<(i64, String)>,
 }
 
 /// A message about the case, as its page lists it.
@@ -426,9 +430,23 @@ impl CasePage {
     fn attachment_kinds(&self) -> Vec<&'static str> {
         crate::domain::attachment::Kind::ALL
             .iter()
-            .filter(|k| **k != crate::domain::attachment::Kind::ApplicantFile)
+            .filter(|k| {
+                !matches!(
+                    k,
+                    crate::domain::attachment::Kind::ApplicantFile
+                        | crate::domain::attachment::Kind::UnitReply
+                )
+            })
             .map(|k| k.code())
             .collect()
+    }
+    /// A task's internal deadline has passed with no answer.
+    fn task_overdue(&self, t: &db::units::Task) -> bool {
+        crate::domain::units::Status::parse(&t.status)
+            .is_some_and(|s| crate::domain::units::overdue(s, t.due_on, self.today))
+    }
+    fn unit_days(&self) -> u32 {
+        crate::domain::units::DEFAULT_DAYS
     }
     fn max_attachment_mib(&self) -> usize {
         crate::domain::attachment::MAX_BYTES >> 20
@@ -509,6 +527,10 @@ struct Loaded {
     owed: Vec<i64>,
     mails: Vec<db::outbox::Message>,
     attachments: Vec<db::attachments::Listed>,
+    /// The drafting units asked: (task, unit's name).
+    tasks: Vec<(db::units::Task, String)>,
+    /// Units the case may be sent to: the agencies under the case's.
+    units: Vec<(i64, String)>,
 }
 
 /// What a supervisor needs to decide on an extension, and what a clerk needs to read
@@ -596,6 +618,28 @@ fn load(
     ids.extend(case.assigned_to);
     ids.extend(case.updated_by);
     let attachments = db::attachments::of_case(conn, id)?;
+    let tree = service::agencies::tree(conn)?;
+    let all_agencies = db::agencies::all(conn)?;
+    let agency_name = |id: i64| {
+        all_agencies
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    };
+    let tasks: Vec<(db::units::Task, String)> = db::units::of_case(conn, id)?
+        .into_iter()
+        .map(|t| {
+            let name = agency_name(t.unit_id);
+            (t, name)
+        })
+        .collect();
+    let units: Vec<(i64, String)> = tree
+        .subtree(&case.agency_id)
+        .into_iter()
+        .filter(|u| *u != case.agency_id)
+        .map(|u| (u, agency_name(u)))
+        .collect();
     ids.extend(attachments.iter().filter_map(|a| a.uploaded_by));
     let names: BTreeMap<i64, String> = q::user_names(conn, &ids)?.into_iter().collect();
     let assignee = case
@@ -652,6 +696,8 @@ fn load(
         owed,
         mails,
         attachments,
+        tasks,
+        units,
     })
 }
 
@@ -757,6 +803,8 @@ pub(crate) async fn case_page(
                     AttachmentRow::new(&tr, a, by)
                 })
                 .collect(),
+            tasks: l.tasks,
+            units: l.units,
         },
     )
 }
@@ -1271,6 +1319,25 @@ pub(crate) fn describe(tr: &Tr, e: &Event) -> Vec<String> {
             file_name,
             ..
         } => vec![tr.code("attachment-kind", file_kind), file_name.clone()],
+        Event::UnitsAsked {
+            units, due, note, ..
+        } => {
+            let names: Vec<String> = units.iter().map(|(_, n)| n.clone()).collect();
+            vec![
+                tr.list(&names),
+                tr.ta1("unit-due", "due", due),
+                note.clone(),
+            ]
+        }
+        Event::UnitSigned { unit } => vec![unit.clone()],
+        Event::UnitReturned { unit, reason } => vec![unit.clone(), reason.clone()],
+        Event::UnitReplied { unit, answer, late } => {
+            let mut v = vec![unit.clone(), answer.clone()];
+            if *late {
+                v.push(tr.t("unit-replied-late"));
+            }
+            v
+        }
     }
     .into_iter()
     .filter(|s| !s.is_empty())

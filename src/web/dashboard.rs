@@ -49,6 +49,8 @@ struct DashboardPage {
     appeals_pending: usize,
     /// Those the office still owes an answer to, soonest first.
     answers_owed: Vec<AppealRow>,
+    /// Drafting units past their internal deadline: (task, case number, unit).
+    units_overdue: Vec<(db::units::Task, String, String)>,
 }
 
 pub async fn show(
@@ -77,7 +79,7 @@ pub async fn show(
         })
         .await?;
     let u = user.clone();
-    let (lapsed_fees, appeals_pending, answers_owed) = state
+    let (lapsed_fees, appeals_pending, answers_owed, units_overdue) = state
         .db(move |c| {
             let env = env(c, &u, today)?;
             let ids = env.staff.scope.ids();
@@ -98,7 +100,14 @@ pub async fn show(
                 .filter(|r| r.response_due.is_some())
                 .collect();
             owed.sort_by_key(|r| r.response_due);
-            Ok((lapsed, total as usize, owed))
+            let units = db::units::overdue(c, ids, today)?
+                .into_iter()
+                .map(|(t, no)| {
+                    let unit = names.get(&t.unit_id).cloned().unwrap_or_default();
+                    (t, no, unit)
+                })
+                .collect();
+            Ok((lapsed, total as usize, owed, units))
         })
         .await?;
     let mut total = Counts::default();
@@ -189,5 +198,6 @@ pub async fn show(
         lapsed_fees,
         appeals_pending,
         answers_owed,
+        units_overdue,
     })
 }

@@ -24,6 +24,7 @@ pub mod public;
 pub mod report;
 pub mod requesters;
 pub mod session;
+pub mod tasks;
 pub mod upload;
 
 use crate::config::WebConfig;
@@ -178,6 +179,11 @@ route_table! {
     post "/applications/{id}/reject" Staff => applications::reject;
     post "/applications/{id}/forward" Staff => applications::forward;
     get "/applications/{id}/attachments/{attachment}" Staff => attachments::open_sent;
+    get "/tasks" Staff => tasks::list;
+    get "/tasks/{id}" Staff => tasks::show;
+    post "/tasks/{id}/sign" Staff => tasks::sign;
+    post "/tasks/{id}/return" Staff => tasks::send_back;
+    post "/tasks/{id}/reply" Staff => tasks::reply;
     get "/requesters/{id}" Staff => requesters::show;
     get "/appeals" Staff => appeals::list;
     get "/appeals/{id}" Staff => appeals::show;

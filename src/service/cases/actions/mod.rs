@@ -14,6 +14,7 @@ mod delivery;
 mod details;
 mod extension;
 mod fee;
+mod units;
 
 use super::{
     Clock, Errors, Staff, append, date, derive, done, event_date, history, load_in_scope, refresh,
@@ -40,6 +41,8 @@ pub struct Cx<'a, 'c> {
     pub dl: &'a Deadline,
     pub clock: &'a Clock<'c>,
     pub errors: Errors,
+    /// The form's fields as posted (for a field sent several times).
+    pub fields: &'a [(String, String)],
 }
 
 impl Cx<'_, '_> {
@@ -56,6 +59,14 @@ impl Cx<'_, '_> {
     pub fn event_date(&mut self, field: &'static str, value: &str) -> Option<NaiveDate> {
         let (received, today) = (self.case.received_on, self.clock.today);
         event_date(&mut self.errors, field, value, received, today)
+    }
+    /// Every value of a field sent several times (checkboxes).
+    pub fn all(&self, field: &str) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
     pub fn refuse(&mut self, field: &'static str, key: &'static str) {
         self.errors.push((field, key));
@@ -108,6 +119,7 @@ forms! {
     RecordAppeal => appeal::Record,
     UpdateAppeal => appeal::Update,
     Reanswer => appeal::Reanswer,
+    AskUnits => units::Ask,
 }
 
 fn read<T: DeserializeOwned>(fields: &str) -> Result<T, Fail> {
@@ -162,13 +174,14 @@ pub fn act(
             dl: &dl,
             clock,
             errors: Errors::new(),
+            fields,
         };
         let new_events = build(action, &encoded, &mut cx)?;
         let errors = std::mem::take(&mut cx.errors);
         let new_events = done(errors, new_events)?;
         let mut added = Vec::with_capacity(new_events.len());
         for mut e in new_events {
-            effect(conn, &case, &mut e)?;
+            effect(conn, &case, staff.id, &mut e)?;
             append(conn, case_id, Some(staff.id), &e)?;
             added.push(e);
         }
@@ -180,7 +193,7 @@ pub fn act(
 }
 
 /// What an event changes outside the history itself.
-fn effect(conn: &mut DbConn, case: &Case, e: &mut Event) -> Result<(), Fail> {
+fn effect(conn: &mut DbConn, case: &Case, by: i64, e: &mut Event) -> Result<(), Fail> {
     match e {
         Event::Assigned { to, .. } => {
             q::set_assigned(conn, case.id, *to)?;
@@ -191,6 +204,7 @@ fn effect(conn: &mut DbConn, case: &Case, e: &mut Event) -> Result<(), Fail> {
         Event::AppealFiled { .. } | Event::AppealUpdated { .. } => {
             appeal::apply(conn, case.id, e)?;
         }
+        Event::UnitsAsked { .. } => units::apply(case.id, by, e, conn)?,
         _ => {}
     }
     Ok(())
