@@ -76,6 +76,7 @@ vocabulary! {
         ReportBaseline => "report.baseline",
         MailResend => "mail.resend",
         SettingsMail => "settings.mail",
+        SettingsReview => "settings.review",
     }
 }
 
@@ -109,6 +110,7 @@ vocabulary! {
         Lawsuits => "lawsuits",
         MailKind => "mail_kind",
         DigestHour => "digest_hour",
+        ReviewSteps => "review_steps",
     }
 }
 

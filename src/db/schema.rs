@@ -289,7 +289,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    review_steps (agency_id, step) {
+        agency_id -> BigInt,
+        step -> Text,
+    }
+}
+
+diesel::table! {
+    review_queue (case_id) {
+        case_id -> BigInt,
+        step -> Text,
+        round -> Integer,
+        since -> Date,
+        drafted_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(applications -> agencies (agency_id));
+diesel::joinable!(review_queue -> cases (case_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(appeals -> cases (case_id));
 diesel::joinable!(cases -> agencies (agency_id));
@@ -315,5 +333,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_baselines,
     ledger_uploads,
     outbox,
-    applications
+    applications,
+    review_steps,
+    review_queue
 );

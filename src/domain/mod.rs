@@ -36,5 +36,6 @@ pub mod mail;
 pub mod outcome;
 pub mod public;
 pub mod report;
+pub mod review;
 pub mod scope;
 pub mod workload;

@@ -12,6 +12,7 @@ pub mod letters;
 pub mod mail;
 pub mod public;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod users;
 

@@ -49,6 +49,21 @@ struct DashboardPage {
     appeals_pending: usize,
     /// Those the office still owes an answer to, soonest first.
     answers_owed: Vec<AppealRow>,
+    /// Answers drafted and waiting for a review step or sign-off, due first first.
+    reviews: Vec<ReviewRow>,
+}
+
+/// A draft answer waiting for review, with the working days its case has left.
+pub struct ReviewRow {
+    pub case_id: i64,
+    pub tracking_no: String,
+    pub agency: String,
+    pub requester_name: String,
+    pub step: String,
+    pub since: NaiveDate,
+    pub drafted_by: String,
+    pub due_on: Option<NaiveDate>,
+    pub days_left: Option<i64>,
 }
 
 pub async fn show(
@@ -77,7 +92,7 @@ pub async fn show(
         })
         .await?;
     let u = user.clone();
-    let (lapsed_fees, appeals_pending, answers_owed) = state
+    let (lapsed_fees, appeals_pending, answers_owed, reviews) = state
         .db(move |c| {
             let env = env(c, &u, today)?;
             let ids = env.staff.scope.ids();
@@ -98,7 +113,34 @@ pub async fn show(
                 .filter(|r| r.response_due.is_some())
                 .collect();
             owed.sort_by_key(|r| r.response_due);
-            Ok((lapsed, total as usize, owed))
+            let waiting = db::review::waiting(c, ids)?;
+            let drafters: Vec<i64> = waiting.iter().filter_map(|w| w.drafted_by).collect();
+            let people: BTreeMap<i64, String> =
+                q::user_names(c, &drafters)?.into_iter().collect();
+            let reviews = waiting
+                .into_iter()
+                .map(|w| ReviewRow {
+                    days_left: crate::domain::workload::days_left(
+                        true,
+                        &w.clock,
+                        w.due_on,
+                        today,
+                        &env.calendar,
+                    ),
+                    case_id: w.case_id,
+                    agency: names.get(&w.agency_id).cloned().unwrap_or_default(),
+                    drafted_by: w
+                        .drafted_by
+                        .and_then(|u| people.get(&u).cloned())
+                        .unwrap_or_default(),
+                    tracking_no: w.tracking_no,
+                    requester_name: w.requester_name,
+                    step: w.step,
+                    since: w.since,
+                    due_on: w.due_on,
+                })
+                .collect();
+            Ok((lapsed, total as usize, owed, reviews))
         })
         .await?;
     let mut total = Counts::default();
@@ -189,5 +231,6 @@ pub async fn show(
         lapsed_fees,
         appeals_pending,
         answers_owed,
+        reviews,
     })
 }

@@ -9,7 +9,7 @@ use actix_web::middleware::Next;
 
 /// Form fields that are multi-line text (textareas): line breaks are allowed
 /// there. A unit test keeps this list in step with the templates.
-pub const MULTI_LINE: [&str; 13] = [
+pub const MULTI_LINE: [&str; 14] = [
     "applicant_reasons",
     "csv",
     "findings",
@@ -18,6 +18,7 @@ pub const MULTI_LINE: [&str; 13] = [
     "matter",
     "note",
     "notes",
+    "opinion",
     "public_interest",
     "reason",
     "reasons",

@@ -166,6 +166,7 @@ route_table! {
     post "/cases/{id}/act/{action}" Staff => cases::act;
     post "/cases/{id}/letters" Staff => cases::issue_letter;
     get "/cases/{id}/letters/{letter}" Staff => cases::show_letter;
+    get "/cases/{id}/review" Staff => cases::show_review;
     get "/applications" Staff => applications::list;
     post "/applications/{id}/confirm" Staff => applications::confirm;
     post "/applications/{id}/reject" Staff => applications::reject;
@@ -207,6 +208,7 @@ route_table! {
     get "/admin/settings" Admin => admin::settings::show;
     post "/admin/settings/mail" Admin => admin::settings::save_mail;
     post "/admin/settings/rules" Admin => admin::settings::save_rules;
+    post "/admin/settings/review" Admin => admin::settings::save_review;
     post "/admin/settings/topics" Admin => admin::settings::add_topic;
     post "/admin/settings/topics/{id}" Admin => admin::settings::set_topic;
 }

@@ -14,6 +14,7 @@ mod delivery;
 mod details;
 mod extension;
 mod fee;
+mod review;
 
 use super::{
     Clock, Errors, Staff, append, date, derive, done, event_date, history, load_in_scope, refresh,
@@ -21,8 +22,9 @@ use super::{
 };
 use crate::db::cases::{self as q, Case};
 use crate::db::{self, DbConn};
-use crate::domain::case::{self, Action, Event, Facts};
+use crate::domain::case::{self, Action, Decision, Event, Facts};
 use crate::domain::deadline::Deadline;
+use crate::domain::review::Step;
 use crate::service::Fail;
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
@@ -39,6 +41,8 @@ pub struct Cx<'a, 'c> {
     pub facts: &'a Facts,
     pub dl: &'a Deadline,
     pub clock: &'a Clock<'c>,
+    /// The review steps the case's agency uses (`domain::review`); none: answers at once.
+    pub review: &'a [Step],
     pub errors: Errors,
 }
 
@@ -62,6 +66,11 @@ impl Cx<'_, '_> {
     }
     pub fn delivery_method(&mut self, field: &'static str, value: &str) -> String {
         super::delivery_method(&mut self.errors, field, value)
+    }
+    /// The answer an action makes: the decision itself, or, where the agency reviews its
+    /// answers, a draft for review (made when its last step passes).
+    pub fn answer(&self, decision: Decision) -> Event {
+        crate::domain::review::answer(decision, self.review, self.staff.id, self.today())
     }
 }
 
@@ -108,6 +117,9 @@ forms! {
     RecordAppeal => appeal::Record,
     UpdateAppeal => appeal::Update,
     Reanswer => appeal::Reanswer,
+    PassReview => review::Pass,
+    ReturnDraft => review::Return,
+    SignOff => review::Pass,
 }
 
 fn read<T: DeserializeOwned>(fields: &str) -> Result<T, Fail> {
@@ -153,6 +165,7 @@ pub fn act(
             .collect();
         let (facts, dl, _) = derive(&case, &events, clock);
         case::check(action, &facts, staff.who(), &dl, clock.today).map_err(Fail::Refused)?;
+        let review = db::review::steps(conn, case.agency_id)?;
         let mut cx = Cx {
             conn,
             staff,
@@ -161,6 +174,7 @@ pub fn act(
             facts: &facts,
             dl: &dl,
             clock,
+            review: &review,
             errors: Errors::new(),
         };
         let new_events = build(action, &encoded, &mut cx)?;
