@@ -259,7 +259,7 @@ async fn draft_returned_redrafted_reviewed_signed_off_and_issued(app: TestApp) {
     // The record of each submission.
     let case_page = wang.get(&format!("/cases/{id}")).await;
     assert_eq!(
-        case_page.texts("li.review-record a"),
+        case_page.texts(".review-records a"),
         vec!["审查单（第1次送审）", "审查单（第2次送审）"]
     );
     let first = wang.get(&format!("/cases/{id}/review?round=1")).await;

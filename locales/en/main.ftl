@@ -907,3 +907,4 @@ settings-review-agency = Agency
 settings-review-saved = Review steps saved.
 audit-action-settings-review = Review steps set
 audit-field-review-steps = Review steps
+case-review-records = Review records

@@ -907,3 +907,4 @@ settings-review-agency = 机关
 settings-review-saved = 答复审查步骤已保存。
 audit-action-settings-review = 设置答复审查步骤
 audit-field-review-steps = 审查步骤
+case-review-records = 审查单

@@ -16,7 +16,7 @@
 use super::case::{Decision, Event};
 use super::outcome::{Channel, Ground, Outcome, RequesterType};
 use super::scope::Role;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 /// A step of the review, in the order a draft passes them.
@@ -385,6 +385,8 @@ pub struct Record {
     pub title: String,
     /// "案件编号：…" and "第N次送审".
     pub meta: Vec<String>,
+    /// The short facts, two to a row: (label, value), (label, value).
+    pub head: Vec<[(String, String); 2]>,
     pub rows: Vec<RecordRow>,
     pub note: String,
 }
@@ -408,15 +410,20 @@ fn opinion_label_zh(step: Step) -> &'static str {
     }
 }
 
-/// Composes the record of submission `round`. `name` gives a member of staff's name, `at`
-/// the time an entry of the history was recorded ("2024年10月8日 10:22").
+/// Composes the record of submission `round`. `name` gives a member of staff's name,
+/// `recorded` when an entry of the history was recorded (China time): a step is dated by
+/// its event, with the time of day when it was recorded that same day.
 pub fn record(
     case: &RecordCase,
     round: &Round,
     name: &dyn Fn(i64) -> String,
-    at: &dyn Fn(usize) -> String,
+    recorded: &dyn Fn(usize) -> Option<NaiveDateTime>,
 ) -> Record {
     use super::letters::{delivery_method_zh, format_date_zh};
+    let at = |index: usize, on: NaiveDate| match recorded(index) {
+        Some(t) if t.date() == on => format!("{} {}", format_date_zh(on), t.format("%H:%M")),
+        _ => format_date_zh(on),
+    };
     let d = &round.decision;
     let row = |label: &str, text: Vec<String>| RecordRow {
         label: label.to_string(),
@@ -424,30 +431,35 @@ pub fn record(
         sign: None,
         blank: false,
     };
-    let mut rows = vec![
-        row(
-            "申请人",
-            vec![format!(
-                "{}（{}）",
-                case.requester_name.trim(),
-                case.requester_type.label_zh()
-            )],
-        ),
-        row(
-            "收到申请日期",
-            vec![format!(
-                "{}（{}）",
-                format_date_zh(case.received_on),
-                case.channel.label_zh()
-            )],
-        ),
-        row("申请公开的信息", vec![case.subject.trim().to_string()]),
-        row(
-            "答复期限",
-            vec![case.due_on.map_or("—".to_string(), format_date_zh)],
-        ),
-        row("拟答复意见", vec![d.outcome.label_zh().to_string()]),
+    let pair = |label: &str, value: String| (label.to_string(), value);
+    let head = vec![
+        [
+            pair(
+                "申请人",
+                format!(
+                    "{}（{}）",
+                    case.requester_name.trim(),
+                    case.requester_type.label_zh()
+                ),
+            ),
+            pair(
+                "收到日期",
+                format!(
+                    "{}（{}）",
+                    format_date_zh(case.received_on),
+                    case.channel.label_zh()
+                ),
+            ),
+        ],
+        [
+            pair("拟答复意见", d.outcome.label_zh().to_string()),
+            pair(
+                "答复期限",
+                case.due_on.map_or("—".to_string(), format_date_zh),
+            ),
+        ],
     ];
+    let mut rows = vec![row("申请公开的信息", vec![case.subject.trim().to_string()])];
     if !d.findings.trim().is_empty() {
         rows.push(row("经查情况", vec![d.findings.trim().to_string()]));
     }
@@ -496,7 +508,11 @@ pub fn record(
         vec![if basis.is_empty() { "—".into() } else { basis }],
     ));
     rows.push(RecordRow {
-        sign: Some(format!("拟办人：{}　　{}", name(round.by), at(round.index))),
+        sign: Some(format!(
+            "拟办人：{}　　{}",
+            name(round.by),
+            at(round.index, round.on)
+        )),
         ..row("承办人拟办", vec!["拟按上述意见答复，请审查。".into()])
     });
     let mut stopped = false;
@@ -520,7 +536,7 @@ pub fn record(
                         "{}：{}　　{}",
                         signer_zh(*step),
                         name(e.by),
-                        at(e.index)
+                        at(e.index, e.on)
                     )),
                     ..row(opinion_label_zh(*step), vec![verdict.to_string(), text])
                 }
@@ -555,6 +571,7 @@ pub fn record(
             format!("案件编号：{}", case.tracking_no.trim()),
             format!("第{}次送审", round.number),
         ],
+        head,
         rows,
         note: "注：根据《中华人民共和国政府信息公开条例》第十七条，政府信息公开前应当依照法律、\
                法规和国家有关规定进行审查，先审查、后公开。答复书经签发后方可制发，落款日期为签发日期。"
@@ -741,20 +758,33 @@ mod tests {
             due_on: Some(d("2024-10-30")),
         };
         let names = |id: i64| format!("员工{id}");
-        let at = |i: usize| format!("第{i}条");
+        // Entry 4 recorded on its day, entry 5 recorded later than the day it is dated.
+        let at = |i: usize| {
+            let day = if i == 4 { "2024-10-08" } else { "2024-10-10" };
+            Some(d(day).and_hms_opt(10, 22, 0).unwrap())
+        };
         let r = record(&case, &round, &names, &at);
         assert_eq!(r.title, RECORD_TITLE);
         assert_eq!(r.meta, vec!["案件编号：CZ-GTJ-2024-0001", "第2次送审"]);
         let get = |label: &str| r.rows.iter().find(|x| x.label == label).unwrap().clone();
-        assert_eq!(get("答复期限").text, vec!["2024年10月30日"]);
+        assert_eq!(
+            r.head[1],
+            [
+                ("拟答复意见".to_string(), "部分公开".to_string()),
+                ("答复期限".to_string(), "2024年10月30日".to_string())
+            ]
+        );
         assert_eq!(get("公开方式").text, vec!["提供复印件", "送达方式：邮寄"]);
         let withheld = get("不予公开的内容、理由及依据");
         assert_eq!(withheld.text[0], "第二项含他人身份信息");
         assert!(withheld.text[1].contains("第十五条"));
-        assert_eq!(get("承办人拟办").sign.unwrap(), "拟办人：员工7　　第4条");
+        assert_eq!(
+            get("承办人拟办").sign.unwrap(),
+            "拟办人：员工7　　2024年10月8日 10:22"
+        );
         let secrecy = get("保密审查意见");
         assert_eq!(secrecy.text, vec!["审查通过。", "无涉密内容"]);
-        assert_eq!(secrecy.sign.unwrap(), "审查人：员工8　　第5条");
+        assert_eq!(secrecy.sign.unwrap(), "审查人：员工8　　2024年10月9日");
         let legal = get("法制审核意见");
         assert!(legal.blank && legal.text.is_empty());
         assert!(get("签发意见").sign.unwrap().starts_with("签发人："));

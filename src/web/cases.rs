@@ -1584,14 +1584,9 @@ pub async fn show_review(
                 round,
                 &|id| names.get(&id).cloned().unwrap_or_default(),
                 &|i| {
-                    history.get(i).map_or(String::new(), |(row, _)| {
-                        let at = crate::domain::calendar::china_time(row.at);
-                        format!(
-                            "{} {}",
-                            crate::domain::letters::format_date_zh(at.date()),
-                            at.format("%H:%M")
-                        )
-                    })
+                    history
+                        .get(i)
+                        .map(|(row, _)| crate::domain::calendar::china_time(row.at))
                 },
             );
             Ok((case, Some(record), n, rounds.len()))
