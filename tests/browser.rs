@@ -1667,7 +1667,10 @@ async fn review_and_sign_off_then_the_record_printed(app: TestApp) {
     app.set_today("2024-10-10");
     b.login("boss", PASSWORD, "/dashboard").await;
     let queue = b.text_of("table.review-queue").await;
-    assert!(queue.contains("待签发") && queue.contains("wang"), "{queue}");
+    assert!(
+        queue.contains("待签发") && queue.contains("wang"),
+        "{queue}"
+    );
     b.follow("CZ-GTJ-2024-0001").await;
     b.expect_path(&case_path).await;
     b.expect_text("个人信息已删除，无涉密内容，同意公开").await;
@@ -1731,7 +1734,10 @@ async fn review_and_sign_off_then_the_record_printed(app: TestApp) {
         "CZGTJ依复〔2024〕1号",
         "先审查、后公开",
     ] {
-        assert!(text.contains(part), "the printed record lacks {part:?}:\n{text}");
+        assert!(
+            text.contains(part),
+            "the printed record lacks {part:?}:\n{text}"
+        );
     }
     // The form fills the page's width: its rows' label column on the left margin.
     let (_, label) = p.line("申请人").expect("the first row");

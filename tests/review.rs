@@ -65,9 +65,18 @@ async fn intake(wang: &Browser, app: &TestApp, fields: &[(&str, &str)]) -> i64 {
 /// The partial disclosure the clerk drafts.
 const DRAFT: [(&str, &str); 6] = [
     ("outcome", "partial"),
-    ("findings", "经检索，本机关保存有该地块征地补偿安置方案及听证笔录"),
-    ("reasons", "听证笔录中的第三方身份证号码、住址属于个人隐私，不予公开"),
-    ("how_provided", "补偿安置方案及听证笔录（删除个人信息）纸质复印件"),
+    (
+        "findings",
+        "经检索，本机关保存有该地块征地补偿安置方案及听证笔录",
+    ),
+    (
+        "reasons",
+        "听证笔录中的第三方身份证号码、住址属于个人隐私，不予公开",
+    ),
+    (
+        "how_provided",
+        "补偿安置方案及听证笔录（删除个人信息）纸质复印件",
+    ),
     ("ground", "art15"),
     ("delivery_method", "post"),
 ];
@@ -87,12 +96,20 @@ fn alert(p: &Page) -> String {
 async fn draft_returned_redrafted_reviewed_signed_off_and_issued(app: TestApp) {
     setup(&app);
     let root = app.login("root").await;
-    set_steps(&app, &root, "CZ-GTJ", &["confidentiality", "legality", "sign_off"]).await;
+    set_steps(
+        &app,
+        &root,
+        "CZ-GTJ",
+        &["confidentiality", "legality", "sign_off"],
+    )
+    .await;
     let settings = root.get("/admin/settings").await;
     let gtj = app.agency_id("CZ-GTJ");
     for s in ["confidentiality", "legality", "sign_off"] {
         assert_eq!(
-            settings.texts(&format!("input[value='{gtj}:{s}'][checked]")).len(),
+            settings
+                .texts(&format!("input[value='{gtj}:{s}'][checked]"))
+                .len(),
             1,
             "{s} ticked"
         );
@@ -112,7 +129,8 @@ async fn draft_returned_redrafted_reviewed_signed_off_and_issued(app: TestApp) {
     page.assert_contains("拟办答复（送审）")
         .assert_contains("保密审查、法制审核、签发");
     assert!(
-        page.texts("form[action$='/act/decide'] input[name=on]").is_empty(),
+        page.texts("form[action$='/act/decide'] input[name=on]")
+            .is_empty(),
         "no answer date on a draft"
     );
 
@@ -130,13 +148,18 @@ async fn draft_returned_redrafted_reviewed_signed_off_and_issued(app: TestApp) {
     // The drafter reviews nothing of it.
     for action in ["pass_review", "return_draft", "sign_off"] {
         assert!(
-            page.texts(&format!("form[action$='/act/{action}']")).is_empty(),
+            page.texts(&format!("form[action$='/act/{action}']"))
+                .is_empty(),
             "wang is offered {action}"
         );
     }
     let r = act(&wang, id, "pass_review", &[]).await;
     r.assert_status(409);
-    assert!(alert(&r).contains("不能审查或签发自己拟办的答复"), "{}", alert(&r));
+    assert!(
+        alert(&r).contains("不能审查或签发自己拟办的答复"),
+        "{}",
+        alert(&r)
+    );
     // No answer letter before sign-off.
     let r = issue(&wang, id, "answer").await;
     r.assert_status(409);
@@ -157,10 +180,7 @@ async fn draft_returned_redrafted_reviewed_signed_off_and_issued(app: TestApp) {
         "{row}"
     );
     assert_eq!(dash.texts("table.review-queue td.num"), vec![left]);
-    assert_eq!(
-        dash.texts("a.card[href='/cases?review=1'] .num"),
-        vec!["1"]
-    );
+    assert_eq!(dash.texts("a.card[href='/cases?review=1'] .num"), vec!["1"]);
     boss.get("/cases?review=1")
         .await
         .assert_contains("共 1 条")
@@ -171,10 +191,18 @@ async fn draft_returned_redrafted_reviewed_signed_off_and_issued(app: TestApp) {
 
     // li passes the confidentiality review, then the legality review sends it back.
     let page = li.get(&format!("/cases/{id}")).await;
-    assert_eq!(page.texts("#pass_review summary"), vec!["审查通过 · 保密审查"]);
-    act(&li, id, "pass_review", &[("opinion", "已删除个人信息，无涉密内容")])
-        .await
-        .assert_redirect(&format!("/cases/{id}"));
+    assert_eq!(
+        page.texts("#pass_review summary"),
+        vec!["审查通过 · 保密审查"]
+    );
+    act(
+        &li,
+        id,
+        "pass_review",
+        &[("opinion", "已删除个人信息，无涉密内容")],
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
     li.get(&format!("/cases/{id}"))
         .await
         .assert_contains("已办理：审查通过 下一步：法制审核。");
@@ -208,7 +236,8 @@ async fn draft_returned_redrafted_reviewed_signed_off_and_issued(app: TestApp) {
     // Redrafted the next day: every step again, from the first.
     app.set_today("2024-10-09");
     let mut redraft: Vec<(&str, &str)> = DRAFT.to_vec();
-    redraft[1].1 = "经检索本机关档案室2019年至2023年的征地档案，保存有该地块征地补偿安置方案及听证笔录";
+    redraft[1].1 =
+        "经检索本机关档案室2019年至2023年的征地档案，保存有该地块征地补偿安置方案及听证笔录";
     act(&wang, id, "decide", &redraft)
         .await
         .assert_redirect(&format!("/cases/{id}"));
@@ -233,7 +262,12 @@ async fn draft_returned_redrafted_reviewed_signed_off_and_issued(app: TestApp) {
     let c = app.stored(id);
     assert_eq!(
         (c.status.as_str(), c.outcome.as_deref(), c.closed_on, c.late),
-        ("closed", Some("partial"), Some(common::date("2024-10-11")), false)
+        (
+            "closed",
+            Some("partial"),
+            Some(common::date("2024-10-11")),
+            false
+        )
     );
     let kinds = stored_events(&app, id);
     let tail: Vec<&str> = kinds.iter().rev().take(2).map(String::as_str).collect();
@@ -252,8 +286,14 @@ async fn draft_returned_redrafted_reviewed_signed_off_and_issued(app: TestApp) {
     let letter = wang.get(r.location.as_deref().unwrap()).await;
     letter.assert_ok();
     let text = letter.texts(".paper").join("\n");
-    assert!(text.contains(&format_date_zh(common::date("2024-10-11"))), "{text}");
-    assert!(!text.contains(&format_date_zh(common::date("2024-10-14"))), "{text}");
+    assert!(
+        text.contains(&format_date_zh(common::date("2024-10-11"))),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&format_date_zh(common::date("2024-10-14"))),
+        "{text}"
+    );
     assert!(text.contains("CZGTJ依复〔2024〕1号"));
 
     // The record of each submission.
@@ -266,7 +306,10 @@ async fn draft_returned_redrafted_reviewed_signed_off_and_issued(app: TestApp) {
     first.assert_ok();
     let first = first.texts(".paper").join("\n");
     assert!(first.contains("政府信息公开审查单") && first.contains("第1次送审"));
-    assert!(first.contains("退回修改：答复依据应写明第三十七条"), "{first}");
+    assert!(
+        first.contains("退回修改：答复依据应写明第三十七条"),
+        "{first}"
+    );
     assert!(first.contains("审核人：li"), "{first}");
     assert!(first.contains("已删除个人信息，无涉密内容"), "{first}");
     let record = wang.get(&format!("/cases/{id}/review")).await;
@@ -336,9 +379,14 @@ async fn refusals_before_and_during_review(app: TestApp) {
     r.assert_status(409);
     assert!(alert(&r).contains("答复正在审查中"), "{}", alert(&r));
     act(&wang, id, "decide", &DRAFT).await.assert_status(409);
-    act(&wang, id, "request_extension", &[("reason", "审查需要时间")])
-        .await
-        .assert_redirect(&format!("/cases/{id}"));
+    act(
+        &wang,
+        id,
+        "request_extension",
+        &[("reason", "审查需要时间")],
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
     // The issuing route refuses the answer before sign-off.
     let r = issue(&wang, id, "answer").await;
     r.assert_status(409);
@@ -434,7 +482,10 @@ async fn steps_switched_off_in_settings(app: TestApp) {
         .await
         .assert_redirect(&format!("/cases/{second}"));
     let c = app.stored(second);
-    assert_eq!((c.status.as_str(), c.outcome.as_deref()), ("closed", Some("partial")));
+    assert_eq!(
+        (c.status.as_str(), c.outcome.as_deref()),
+        ("closed", Some("partial"))
+    );
     assert_eq!(
         stored_events(&app, second)
             .iter()
@@ -445,7 +496,11 @@ async fn steps_switched_off_in_settings(app: TestApp) {
     // Every step off: the clerk answers at once, with the date typed, as before.
     set_steps(&app, &root, "CZ-GTJ", &[]).await;
     let gtj: i64 = app.agency_id("CZ-GTJ").parse().unwrap();
-    assert!(app.with_conn(|c| db::review::steps(c, gtj)).unwrap().is_empty());
+    assert!(
+        app.with_conn(|c| db::review::steps(c, gtj))
+            .unwrap()
+            .is_empty()
+    );
     let third = intake(&wang, &app, &[("subject", "第三个申请")]).await;
     let page = wang.get(&format!("/cases/{third}")).await;
     page.assert_lacks("拟办答复（送审）");
@@ -480,7 +535,11 @@ async fn steps_switched_off_in_settings(app: TestApp) {
     }
     // A step or agency that does not exist is refused and nothing changes.
     let token = root.get("/admin/settings").await.csrf();
-    for bad in [format!("{hb}:approval"), "999999:sign_off".to_string(), "x".into()] {
+    for bad in [
+        format!("{hb}:approval"),
+        "999999:sign_off".to_string(),
+        "x".into(),
+    ] {
         root.post_raw(
             "/admin/settings/review",
             &[("csrf_token", &token), ("step", &bad)],
@@ -488,7 +547,7 @@ async fn steps_switched_off_in_settings(app: TestApp) {
         .await
         .assert_status(400);
     }
-    assert!(app.with_conn(|c| db::review::all_steps(c)).unwrap().is_empty());
+    assert!(app.with_conn(db::review::all_steps).unwrap().is_empty());
 }
 
 /// The answer's legal date is the sign-off's: drafted in one year and signed off in the
@@ -513,7 +572,9 @@ async fn the_answer_counts_on_the_day_it_is_signed_off(app: TestApp) {
     let figures = |year: &str| {
         let (code, out, err) = cli(
             &app.db.url,
-            &["report", "--year", year, "--agency", "CZ", "--format", "json"],
+            &[
+                "report", "--year", year, "--agency", "CZ", "--format", "json",
+            ],
             None,
         );
         assert_eq!(code, 0, "{err}");
@@ -532,7 +593,11 @@ async fn the_answer_counts_on_the_day_it_is_signed_off(app: TestApp) {
                 .as_u64()
                 .unwrap()
         };
-        (total("results_total"), total("carried_out"), total("carried_in"))
+        (
+            total("results_total"),
+            total("carried_out"),
+            total("carried_in"),
+        )
     };
     assert_eq!(figures("2024"), (0, 1, 0), "2024: drafted, not answered");
     assert_eq!(figures("2025"), (1, 0, 1), "2025: signed off, answered");

@@ -1082,7 +1082,9 @@ pub fn check(
             match (action, draft.next()) {
                 (Action::SignOff, Some(Step::SignOff)) => {}
                 (Action::SignOff, _) => return Err("refuse-review-first"),
-                (Action::PassReview, Some(Step::SignOff)) => return Err("refuse-awaiting-sign-off"),
+                (Action::PassReview, Some(Step::SignOff)) => {
+                    return Err("refuse-awaiting-sign-off");
+                }
                 _ => {}
             }
             draft.may_act(who.role, who.user_id)?;
@@ -1644,7 +1646,10 @@ mod tests {
         ));
         let f = facts(&ev);
         assert_eq!(f.status, Status::Open);
-        assert_eq!(f.draft.as_ref().unwrap().next(), Some(Step::Confidentiality));
+        assert_eq!(
+            f.draft.as_ref().unwrap().next(),
+            Some(Step::Confidentiality)
+        );
         // Nothing here moves the clock: the deadline of the plain intake serves throughout.
         let before = dl(&ev[..1], t);
         let can = |a: Action, f: &Facts, who: Who| check(a, f, who, &before, d(t));
@@ -1664,10 +1669,16 @@ mod tests {
             user_id: 5,
         };
         assert_eq!(can(Action::PassReview, &f, CLERK), Err("refuse-own-draft"));
-        assert_eq!(can(Action::PassReview, &f, ADMIN), Err("refuse-reviewer-role"));
+        assert_eq!(
+            can(Action::PassReview, &f, ADMIN),
+            Err("refuse-reviewer-role")
+        );
         assert!(can(Action::PassReview, &f, reviewer).is_ok());
         assert!(can(Action::ReturnDraft, &f, reviewer).is_ok());
-        assert_eq!(can(Action::SignOff, &f, SUPERVISOR), Err("refuse-review-first"));
+        assert_eq!(
+            can(Action::SignOff, &f, SUPERVISOR),
+            Err("refuse-review-first")
+        );
         ev.extend(review::pass(
             f.draft.as_ref().unwrap(),
             reviewer.user_id,
@@ -1676,10 +1687,19 @@ mod tests {
         ));
         let f = facts(&ev);
         assert_eq!(f.status, Status::Open);
-        assert_eq!(can(Action::PassReview, &f, reviewer), Err("refuse-awaiting-sign-off"));
+        assert_eq!(
+            can(Action::PassReview, &f, reviewer),
+            Err("refuse-awaiting-sign-off")
+        );
         // Sign-off and sending back at that step are the head's.
-        assert_eq!(can(Action::SignOff, &f, reviewer), Err("refuse-supervisor-only"));
-        assert_eq!(can(Action::ReturnDraft, &f, reviewer), Err("refuse-supervisor-only"));
+        assert_eq!(
+            can(Action::SignOff, &f, reviewer),
+            Err("refuse-supervisor-only")
+        );
+        assert_eq!(
+            can(Action::ReturnDraft, &f, reviewer),
+            Err("refuse-supervisor-only")
+        );
         assert!(can(Action::SignOff, &f, SUPERVISOR).is_ok());
         // Signed off a day after the deadline (2024-10-30): the answer is made that day, late.
         ev.extend(review::pass(
@@ -1722,7 +1742,12 @@ mod tests {
             Err("refuse-no-draft")
         );
         assert!(check(Action::Decide, &f, CLERK, &dl(&ev, t), d(t)).is_ok());
-        ev.push(review::answer(drafted, &[Step::SignOff], CLERK.user_id, d(t)));
+        ev.push(review::answer(
+            drafted,
+            &[Step::SignOff],
+            CLERK.user_id,
+            d(t),
+        ));
         let f = facts(&ev);
         assert_eq!(f.draft.as_ref().unwrap().round, 2);
         assert!(f.returned.is_none());

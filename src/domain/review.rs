@@ -70,11 +70,7 @@ impl Step {
 
 /// Steps as stored ("confidentiality,sign_off"), and back; unknown codes are dropped.
 pub fn codes(steps: &[Step]) -> String {
-    steps
-        .iter()
-        .map(|s| s.code())
-        .collect::<Vec<_>>()
-        .join(",")
+    steps.iter().map(|s| s.code()).collect::<Vec<_>>().join(",")
 }
 
 pub fn parse_codes(s: &str) -> Vec<Step> {
@@ -129,7 +125,11 @@ impl Draft {
 
     /// Whether passing the step it waits for ends the review.
     pub fn at_last_step(&self) -> bool {
-        self.steps.iter().filter(|s| !self.passed.contains(s)).count() == 1
+        self.steps
+            .iter()
+            .filter(|s| !self.passed.contains(s))
+            .count()
+            == 1
     }
 
     /// Whether `user` may act on the step it waits for: the right role, and not its author.
@@ -322,7 +322,9 @@ pub fn rounds(events: &[Event]) -> Vec<Round> {
 pub fn scope_zh(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Disclosed => "全部公开，向申请人提供",
-        Outcome::Partial => "部分公开，向申请人提供可以公开的部分；不予公开的部分及其理由、依据见下栏",
+        Outcome::Partial => {
+            "部分公开，向申请人提供可以公开的部分；不予公开的部分及其理由、依据见下栏"
+        }
         Outcome::DisclosedAlreadyPublic => "已主动公开，告知申请人获取的方式和途径",
         o if o.is_refusal() => "不予公开",
         _ => "不涉及提供政府信息",
@@ -505,7 +507,11 @@ pub fn record(
     let basis = basis_zh(d);
     rows.push(row(
         "答复依据",
-        vec![if basis.is_empty() { "—".into() } else { basis }],
+        vec![if basis.is_empty() {
+            "—".into()
+        } else {
+            basis
+        }],
     ));
     rows.push(RecordRow {
         sign: Some(format!(
@@ -544,7 +550,10 @@ pub fn record(
             // Sent back before this step: nothing to write here.
             None if stopped => row(opinion_label_zh(*step), vec!["—".into()]),
             None => RecordRow {
-                sign: Some(format!("{}：　　　　　　　　年　　月　　日", signer_zh(*step))),
+                sign: Some(format!(
+                    "{}：　　　　　　　　年　　月　　日",
+                    signer_zh(*step)
+                )),
                 blank: true,
                 ..row(opinion_label_zh(*step), Vec::new())
             },
@@ -560,7 +569,9 @@ pub fn record(
                 format_date_zh(*on)
             }
         )],
-        (Ending::Decided(on), None) => vec![format!("签发日期：{}，答复书尚未制发", format_date_zh(*on))],
+        (Ending::Decided(on), None) => {
+            vec![format!("签发日期：{}，答复书尚未制发", format_date_zh(*on))]
+        }
         _ => Vec::new(),
     };
     rows.push(row("答复书文号", issued));
@@ -602,7 +613,10 @@ mod tests {
             parse_codes("sign_off,confidentiality,bogus,sign_off"),
             vec![Step::Confidentiality, Step::SignOff]
         );
-        assert_eq!(codes(&[Step::Confidentiality, Step::SignOff]), "confidentiality,sign_off");
+        assert_eq!(
+            codes(&[Step::Confidentiality, Step::SignOff]),
+            "confidentiality,sign_off"
+        );
         assert_eq!(parse_codes(""), Vec::<Step>::new());
     }
 
@@ -624,12 +638,21 @@ mod tests {
 
     #[test]
     fn who_may_act_on_a_step() {
-        assert_eq!(Step::SignOff.may_act(Role::Clerk), Err("refuse-supervisor-only"));
-        assert_eq!(Step::SignOff.may_act(Role::Admin), Err("refuse-supervisor-only"));
+        assert_eq!(
+            Step::SignOff.may_act(Role::Clerk),
+            Err("refuse-supervisor-only")
+        );
+        assert_eq!(
+            Step::SignOff.may_act(Role::Admin),
+            Err("refuse-supervisor-only")
+        );
         assert!(Step::SignOff.may_act(Role::Supervisor).is_ok());
         assert!(Step::Confidentiality.may_act(Role::Clerk).is_ok());
         assert!(Step::Legality.may_act(Role::Supervisor).is_ok());
-        assert_eq!(Step::Legality.may_act(Role::Admin), Err("refuse-reviewer-role"));
+        assert_eq!(
+            Step::Legality.may_act(Role::Admin),
+            Err("refuse-reviewer-role")
+        );
         let draft = Draft {
             round: 1,
             on: d("2024-10-08"),
@@ -800,7 +823,10 @@ mod tests {
         partial.outcome = Outcome::Partial;
         partial.ground = Some(Ground::Art15);
         let basis = basis_zh(&partial);
-        assert!(basis.contains("第三十七条") && basis.contains("第十五条"), "{basis}");
+        assert!(
+            basis.contains("第三十七条") && basis.contains("第十五条"),
+            "{basis}"
+        );
         assert_eq!(ground_zh(&partial), Ground::Art15.citation_zh(""));
     }
 }

@@ -387,15 +387,17 @@ fn review_view(
     let lines = r
         .steps
         .iter()
-        .map(|s| match r.entries.iter().find(|e| e.step == *s && !e.returned) {
-            Some(e) => line(e),
-            None => ReviewLine {
-                step: s.code(),
-                who: String::new(),
-                on: String::new(),
-                text: String::new(),
+        .map(
+            |s| match r.entries.iter().find(|e| e.step == *s && !e.returned) {
+                Some(e) => line(e),
+                None => ReviewLine {
+                    step: s.code(),
+                    who: String::new(),
+                    on: String::new(),
+                    text: String::new(),
+                },
             },
-        })
+        )
         .collect();
     Some(ReviewView {
         round: r.number,
@@ -427,7 +429,10 @@ fn redraft_fields(d: &case::Decision) -> BTreeMap<String, String> {
         ("other_agency", d.other_agency.clone()),
         ("earlier_answer", d.earlier_answer.clone()),
         ("delivery_method", d.delivery_method.clone()),
-        ("ground", d.ground.map(|g| g.code().to_string()).unwrap_or_default()),
+        (
+            "ground",
+            d.ground.map(|g| g.code().to_string()).unwrap_or_default(),
+        ),
         ("ground_law", d.ground_law.clone()),
         ("public_interest", d.public_interest.clone()),
     ]
@@ -959,7 +964,11 @@ pub async fn act(
                     let moved = (action == Action::EditDetails && due_after != due_before)
                         .then_some((due_before, due_after));
                     let waiting = db::review::waiting_step(c, id)?;
-                    Ok(Ok((moved, off_days(&env.calendar, action, &to_do), waiting)))
+                    Ok(Ok((
+                        moved,
+                        off_days(&env.calendar, action, &to_do),
+                        waiting,
+                    )))
                 }
                 Err(e @ (Fail::Fields(_) | Fail::Refused(_) | Fail::Conflict { .. })) => {
                     let who = match &e {
@@ -994,9 +1003,14 @@ pub async fn act(
                         "{done} {}",
                         tr.ta1("case-draft-waiting", "step", tr.code("review-step", &step))
                     ),
-                    (Action::Decide | Action::CorrectionOverdue | Action::CloseFeeUnpaid, Some(step)) => {
-                        tr.ta1("case-draft-submitted", "step", tr.code("review-step", &step))
-                    }
+                    (
+                        Action::Decide | Action::CorrectionOverdue | Action::CloseFeeUnpaid,
+                        Some(step),
+                    ) => tr.ta1(
+                        "case-draft-submitted",
+                        "step",
+                        tr.code("review-step", &step),
+                    ),
                     _ => done,
                 },
             );
@@ -1270,7 +1284,9 @@ pub(crate) fn describe(tr: &Tr, e: &Event) -> Vec<String> {
             l("field-applicant-reasons", applicant_reasons),
             l("field-reason", reason),
         ],
-        Event::DraftSubmitted { steps, decision, .. } => {
+        Event::DraftSubmitted {
+            steps, decision, ..
+        } => {
             let names: Vec<String> = steps
                 .iter()
                 .map(|s| tr.code("review-step", s.code()))

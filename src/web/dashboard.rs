@@ -115,8 +115,7 @@ pub async fn show(
             owed.sort_by_key(|r| r.response_due);
             let waiting = db::review::waiting(c, ids)?;
             let drafters: Vec<i64> = waiting.iter().filter_map(|w| w.drafted_by).collect();
-            let people: BTreeMap<i64, String> =
-                q::user_names(c, &drafters)?.into_iter().collect();
+            let people: BTreeMap<i64, String> = q::user_names(c, &drafters)?.into_iter().collect();
             let reviews = waiting
                 .into_iter()
                 .map(|w| ReviewRow {

@@ -5,13 +5,13 @@
 use crate::db::{self, agencies::Agency};
 use crate::domain::review::Step;
 use crate::domain::scope::Role;
-use crate::web::admin::agencies::tree_order;
 use crate::error::AppError;
 use crate::service::{
     self, Fail,
     rules::{RulesInput, Topic},
 };
 use crate::web::AppState;
+use crate::web::admin::agencies::tree_order;
 use crate::web::csrf::{ActiveForm, CsrfForm};
 use crate::web::page::{Ctx, FieldErrors, flash, html_status, redirect};
 use crate::web::session::CurrentUser;

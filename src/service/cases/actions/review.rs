@@ -19,7 +19,11 @@ pub struct Pass {
 impl Form for Pass {
     fn build(&self, cx: &mut Cx) -> Result<Vec<Event>, Fail> {
         let opinion = cx.text("opinion", &self.opinion, MAX_TEXT, false);
-        let draft = cx.facts.draft.as_ref().ok_or(Fail::Refused("refuse-no-draft"))?;
+        let draft = cx
+            .facts
+            .draft
+            .as_ref()
+            .ok_or(Fail::Refused("refuse-no-draft"))?;
         Ok(review::pass(draft, cx.staff.id, cx.today(), opinion))
     }
 }
@@ -34,7 +38,11 @@ pub struct Return {
 impl Form for Return {
     fn build(&self, cx: &mut Cx) -> Result<Vec<Event>, Fail> {
         let reason = cx.text("reason", &self.reason, MAX_TEXT, true);
-        let draft = cx.facts.draft.as_ref().ok_or(Fail::Refused("refuse-no-draft"))?;
+        let draft = cx
+            .facts
+            .draft
+            .as_ref()
+            .ok_or(Fail::Refused("refuse-no-draft"))?;
         let step = draft.next().ok_or(Fail::Refused("refuse-no-draft"))?;
         Ok(vec![Event::DraftReturned {
             on: cx.today(),
