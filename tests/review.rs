@@ -3,7 +3,9 @@
 //! reviewed and signed off before it is made and its letter issued, dated the day of
 //! sign-off; the refusals (issuing before sign-off, a clerk signing off, the drafter
 //! reviewing, another agency, a stale form); the dashboard's queue with days left; the
-//! printed record; steps switched off; and the answer's legal date in the annual report.
+//! printed record; steps switched off; the answer's legal date in the annual report; and
+//! the mail that tells the supervisors a draft awaits sign-off and its author that it came
+//! back.
 
 mod common;
 use common::{Browser, Page, TestApp, act, case_id, cli, form_value, intake_at, issue};
@@ -15,6 +17,7 @@ both_backends!(
     refusals_before_and_during_review,
     steps_switched_off_in_settings,
     the_answer_counts_on_the_day_it_is_signed_off,
+    signers_and_authors_are_told_by_mail,
 );
 
 /// The land bureau (clerks wang, li), the environment bureau (clerk zhao), the city's
@@ -601,4 +604,95 @@ async fn the_answer_counts_on_the_day_it_is_signed_off(app: TestApp) {
     };
     assert_eq!(figures("2024"), (0, 1, 0), "2024: drafted, not answered");
     assert_eq!(figures("2025"), (1, 0, 1), "2025: signed off, answered");
+}
+
+fn set_email(app: &TestApp, username: &str, email: &str) {
+    app.with_conn(|c| {
+        let u = db::users::find_by_username(c, username).unwrap().unwrap();
+        db::users::update_profile(c, u.id, &u.display_name, email, &u.role, u.agency_id).unwrap();
+    })
+}
+
+/// The staff messages a case caused: (kind, recipient).
+fn staff_mail(app: &TestApp, id: i64) -> Vec<(String, String)> {
+    app.with_conn(|c| db::outbox::of_case(c, id).unwrap())
+        .into_iter()
+        .filter(|m| m.kind != "letter")
+        .map(|m| (m.kind, m.recipient))
+        .collect()
+}
+
+async fn signers_and_authors_are_told_by_mail(app: TestApp) {
+    setup(&app);
+    for (who, address) in [
+        ("wang", "wang@czgtj.gov.cn"),
+        ("li", "li@czgtj.gov.cn"),
+        ("boss", "boss@czs.gov.cn"),
+        ("deputy", "deputy@czs.gov.cn"),
+    ] {
+        set_email(&app, who, address);
+    }
+    let root = app.login("root").await;
+    set_steps(&app, &root, "CZ-GTJ", &["confidentiality", "sign_off"]).await;
+    let wang = app.login("wang").await;
+    let li = app.login("li").await;
+    let boss = app.login("boss").await;
+    let id = intake(&wang, &app, &[]).await;
+    act(&wang, id, "decide", &DRAFT)
+        .await
+        .assert_redirect(&format!("/cases/{id}"));
+    // Waiting for the confidentiality review: nobody is mailed yet.
+    assert_eq!(staff_mail(&app, id), vec![]);
+    act(&li, id, "pass_review", &[])
+        .await
+        .assert_redirect(&format!("/cases/{id}"));
+    let sign_off = |to: &str| ("sign_off_awaited".to_string(), to.to_string());
+    assert_eq!(
+        staff_mail(&app, id),
+        vec![sign_off("boss@czs.gov.cn"), sign_off("deputy@czs.gov.cn")]
+    );
+    let message = app.with_conn(|c| db::outbox::of_case(c, id).unwrap())[0].clone();
+    assert_eq!(message.subject, "待签发：CZ-GTJ-2024-0001 的答复");
+    assert!(
+        message.body_text.contains("wang拟办") && message.body_text.contains("部分公开"),
+        "{}",
+        message.body_text
+    );
+    // Sent back at sign-off: its author hears why.
+    act(&boss, id, "return_draft", &[("reason", "请写明检索范围")])
+        .await
+        .assert_redirect(&format!("/cases/{id}"));
+    let mail = app.with_conn(|c| db::outbox::of_case(c, id).unwrap());
+    let back = mail.last().unwrap();
+    assert_eq!(
+        (back.kind.as_str(), back.recipient.as_str()),
+        ("draft_returned", "wang@czgtj.gov.cn")
+    );
+    assert!(
+        back.body_text.contains("boss在签发环节退回修改"),
+        "{}",
+        back.body_text
+    );
+    assert!(back.body_text.contains("请写明检索范围"));
+    // The second draft reaches sign-off again: a new message each, none twice.
+    act(&wang, id, "decide", &DRAFT)
+        .await
+        .assert_redirect(&format!("/cases/{id}"));
+    act(&li, id, "pass_review", &[])
+        .await
+        .assert_redirect(&format!("/cases/{id}"));
+    act(&boss, id, "sign_off", &[])
+        .await
+        .assert_redirect(&format!("/cases/{id}"));
+    let kinds: Vec<String> = staff_mail(&app, id).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        kinds,
+        [
+            "sign_off_awaited",
+            "sign_off_awaited",
+            "draft_returned",
+            "sign_off_awaited",
+            "sign_off_awaited"
+        ]
+    );
 }

@@ -908,3 +908,5 @@ settings-review-saved = Review steps saved.
 audit-action-settings-review = Review steps set
 audit-field-review-steps = Review steps
 case-review-records = Review records
+mail-kind-sign-off-awaited = Answer awaiting sign-off
+mail-kind-draft-returned = Answer sent back

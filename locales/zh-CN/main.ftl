@@ -908,3 +908,5 @@ settings-review-saved = 答复审查步骤已保存。
 audit-action-settings-review = 设置答复审查步骤
 audit-field-review-steps = 审查步骤
 case-review-records = 审查单
+mail-kind-sign-off-awaited = 答复待签发
+mail-kind-draft-returned = 答复退回修改
