@@ -606,13 +606,6 @@ async fn the_answer_counts_on_the_day_it_is_signed_off(app: TestApp) {
     assert_eq!(figures("2025"), (1, 0, 1), "2025: signed off, answered");
 }
 
-fn set_email(app: &TestApp, username: &str, email: &str) {
-    app.with_conn(|c| {
-        let u = db::users::find_by_username(c, username).unwrap().unwrap();
-        db::users::update_profile(c, u.id, &u.display_name, email, &u.role, u.agency_id).unwrap();
-    })
-}
-
 /// The staff messages a case caused: (kind, recipient).
 fn staff_mail(app: &TestApp, id: i64) -> Vec<(String, String)> {
     app.with_conn(|c| db::outbox::of_case(c, id).unwrap())
@@ -630,7 +623,7 @@ async fn signers_and_authors_are_told_by_mail(app: TestApp) {
         ("boss", "boss@czs.gov.cn"),
         ("deputy", "deputy@czs.gov.cn"),
     ] {
-        set_email(&app, who, address);
+        app.set_email(who, address);
     }
     let root = app.login("root").await;
     set_steps(&app, &root, "CZ-GTJ", &["confidentiality", "sign_off"]).await;
