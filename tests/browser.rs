@@ -25,6 +25,7 @@ both_backends!(
     clerk_intake_to_answer_letter,
     supervisor_approves_extension,
     letters_print_on_a4,
+    review_and_sign_off_then_the_record_printed,
     the_yearly_report_opened_downloaded_and_finalised,
     apply_online_confirm_and_track,
 );
@@ -1640,6 +1641,193 @@ async fn letters_print_on_a4(app: TestApp) {
             .unwrap();
         signature_keeps_its_paragraph(&b, answer, *on).await;
     }
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+/// Review before disclosure (art. 17): the administrator switches the land bureau's review
+/// on, the clerk drafts a partial disclosure, another clerk passes the confidentiality
+/// review, the supervisor finds the draft on the dashboard and signs it off, the answer
+/// letter is issued dated that day, and the review record prints on one A4 page that
+/// names the information, how and to whom it goes, what is withheld and why, and each
+/// step's opinion, person and date.
+async fn review_and_sign_off_then_the_record_printed(app: TestApp) {
+    if !have_browser() || !have_print_tools() {
+        return;
+    }
+    setup(&app);
+    app.user("li", "clerk", Some("CZ-GTJ"));
+    app.user("root", "admin", None);
+    app.set_today("2024-10-08");
+    let gtj = app.agency_id("CZ-GTJ");
+    let id = {
+        let wang = app.login("wang").await;
+        common::case_id(&common::intake_at(&wang, &gtj, &[]).await)
+    };
+    let case_path = format!("/cases/{id}");
+    let b = Browser::launch(&app, "review").await;
+    // The administrator ticks the steps on the settings page.
+    b.login("root", PASSWORD, "/").await;
+    b.follow("设置").await;
+    b.expect_path("/admin/settings").await;
+    for step in ["confidentiality", "sign_off"] {
+        let tick = b
+            .find(&format!("input[name=step][value='{gtj}:{step}']"))
+            .await;
+        tick.click().await.unwrap();
+        assert!(tick.is_selected().await.unwrap(), "{step} ticked");
+    }
+    b.press_in("//section[@id='review']", "保存").await;
+    b.expect_text("答复审查步骤已保存").await;
+    b.logout().await;
+
+    // The clerk drafts the answer and submits it for review.
+    b.login("wang", PASSWORD, "/cases/mine").await;
+    b.open(&case_path).await;
+    let details = b.open_details("拟办答复（送审）").await;
+    b.expect_text("本机关的答复须经保密审查、签发后作出").await;
+    let form = details
+        .find(Locator::Css("form[data-outcome-form]"))
+        .await
+        .unwrap();
+    let field = |css: &'static str| {
+        let form = form.clone();
+        async move { form.find(Locator::Css(css)).await.unwrap() }
+    };
+    choose(&field("select[name=outcome]").await, "部分公开").await;
+    fill(
+        &field("textarea[name=findings]").await,
+        "经检索，本机关保存有该地块征地补偿安置方案及听证笔录",
+    )
+    .await;
+    fill(
+        &field("textarea[name=reasons]").await,
+        "听证笔录中第三方的身份证号码、住址属于个人隐私，予以删除",
+    )
+    .await;
+    choose(
+        &field("select[name=ground]").await,
+        "条例第十五条（商业秘密、个人隐私等第三方权益）",
+    )
+    .await;
+    fill(
+        &field("textarea[name=how_provided]").await,
+        "补偿安置方案及听证笔录（删除个人信息）纸质复印件",
+    )
+    .await;
+    choose(&field("select[name=delivery_method]").await, "邮寄").await;
+    b.press_in("//form[@data-outcome-form]", "送审").await;
+    b.expect_path(&case_path).await;
+    b.expect_text("答复已送审，等待保密审查").await;
+    assert_eq!(b.text_of("h1 .badge.warn").await, "待保密审查");
+    // Still open, and no answer letter offered before sign-off.
+    assert!(
+        b.c()
+            .find(Locator::XPath("//button[normalize-space(.)='出具答复书']"))
+            .await
+            .is_err()
+    );
+    b.logout().await;
+
+    // Another clerk passes the confidentiality review the next day.
+    app.set_today("2024-10-09");
+    b.login("li", PASSWORD, "/cases/mine").await;
+    b.open(&case_path).await;
+    let details = b.open_details("审查通过 · 保密审查").await;
+    fill(
+        &details
+            .find(Locator::Css("textarea[name=opinion]"))
+            .await
+            .unwrap(),
+        "个人信息已删除，无涉密内容，同意公开",
+    )
+    .await;
+    b.press_in("//details[@id='pass_review']", "审查通过").await;
+    b.expect_path(&case_path).await;
+    b.expect_text("下一步：签发").await;
+    b.logout().await;
+
+    // The supervisor finds it on the dashboard and signs it off.
+    app.set_today("2024-10-10");
+    b.login("boss", PASSWORD, "/dashboard").await;
+    let queue = b.text_of("table.review-queue").await;
+    assert!(
+        queue.contains("待签发") && queue.contains("wang"),
+        "{queue}"
+    );
+    b.follow("CZ-GTJ-2024-0001").await;
+    b.expect_path(&case_path).await;
+    b.expect_text("个人信息已删除，无涉密内容，同意公开").await;
+    assert_eq!(b.text_of("h1 .badge.warn").await, "待签发");
+    b.screenshot("awaiting-sign-off").await;
+    let details = b.open_details("签发").await;
+    fill(
+        &details
+            .find(Locator::Css("textarea[name=opinion]"))
+            .await
+            .unwrap(),
+        "同意",
+    )
+    .await;
+    b.press_in("//details[@id='sign_off']", "签发").await;
+    b.expect_path(&case_path).await;
+    b.expect_text("已办理：签发").await;
+    assert_eq!(b.text_of("h1 .badge").await, "已办结");
+    b.screenshot("signed-off").await;
+    // The answer letter, dated the day it was signed off.
+    b.press("出具答复书").await;
+    b.expect_text("CZGTJ依复〔2024〕1号").await;
+    assert_eq!(b.text_of(".letter .date").await, "2024年10月10日");
+    b.follow("← CZ-GTJ-2024-0001").await;
+
+    // The review record, printed on A4 and read back.
+    b.follow("审查单（第1次送审）").await;
+    b.expect_path(&format!("{case_path}/review?round=1")).await;
+    b.screenshot("review-record").await;
+    let (pdf, p) = b.print("review_record", true).await;
+    assert_eq!(p.pages.len(), 1, "the record fits one page");
+    assert!(p.on_page(0, "政府信息公开审查单"));
+    let text = p.text();
+    for part in [
+        "常州市国土资源局",
+        "案件编号：CZ-GTJ-2024-0001",
+        "第1次送审",
+        "申请人",
+        "张三（自然人）",
+        "2023年某地块征地补偿安置方案",
+        "拟答复意见",
+        "部分公开",
+        "公开方式",
+        "（删除个人信息）纸质复印件",
+        "送达方式：邮寄",
+        "公开范围",
+        "不予公开的内",
+        "属于个人隐私",
+        "第十五条",
+        "答复依据",
+        "第三十七条",
+        "拟办人：wang",
+        "保密审查意见",
+        "审查人：li",
+        "2024年10月9日",
+        "个人信息已删除，无涉密内容，同意公开",
+        "签发意见",
+        "同意签发。",
+        "签发人：boss",
+        "2024年10月10日",
+        "CZGTJ依复〔2024〕1号",
+        "先审查、后公开",
+    ] {
+        assert!(
+            text.contains(part),
+            "the printed record lacks {part:?}:\n{text}"
+        );
+    }
+    // The form fills the page's width: its rows' label column on the left margin.
+    let (_, label) = p.line("申请人").expect("the first row");
+    let (_, title) = p.line("政府信息公开审查单").expect("the title");
+    assert!(label.x0 < title.x0, "{label:?} {title:?}");
+    assert_png(&to_png(&pdf, 1));
     assert_eq!(b.console_errors().await, Vec::<String>::new());
     b.close().await;
 }

@@ -252,15 +252,6 @@ fn message(app: &TestApp, id: i64) -> outbox::Message {
     app.with_conn(|c| outbox::find(c, id).unwrap().unwrap())
 }
 
-/// Gives an account an e-mail address, as an administrator would.
-fn set_email(app: &TestApp, username: &str, email: &str) -> i64 {
-    app.with_conn(|c| {
-        let u = db::users::find_by_username(c, username).unwrap().unwrap();
-        db::users::update_profile(c, u.id, &u.display_name, email, &u.role, u.agency_id).unwrap();
-        u.id
-    })
-}
-
 /// Runs the reminder and digest scan as the worker does, on `day` at `hour` China time.
 fn scan_on(app: &TestApp, day: &str, hour: u32) -> service::mail::Scanned {
     app.with_conn(|c| {
@@ -444,9 +435,9 @@ async fn an_extension_request_reaches_the_supervisors_above(app: TestApp) {
     app.user("zhao", "supervisor", Some("CZ-GTJ"));
     app.user("qian", "supervisor", Some("WX"));
     app.user("sun", "supervisor", Some("CZ"));
-    let boss = set_email(&app, "boss", "boss@czs.gov.cn");
-    let zhao = set_email(&app, "zhao", "zhao@czgtj.gov.cn");
-    set_email(&app, "qian", "qian@wx.gov.cn");
+    let boss = app.set_email("boss", "boss@czs.gov.cn");
+    let zhao = app.set_email("zhao", "zhao@czgtj.gov.cn");
+    app.set_email("qian", "qian@wx.gov.cn");
     let smtp = SmtpServer::start();
     let _sender = app.mail_instance(config(&smtp.url()));
     let wang = app.login("wang").await;
@@ -516,7 +507,7 @@ async fn an_extension_request_reaches_the_supervisors_above(app: TestApp) {
 
 async fn the_clerk_is_reminded_once_and_may_opt_out(app: TestApp) {
     app.office();
-    set_email(&app, "wang", "wang@czgtj.gov.cn");
+    app.set_email("wang", "wang@czgtj.gov.cn");
     let smtp = SmtpServer::start();
     let wang = app.login("wang").await;
     // Received 27 September 2024, due 30 October.
@@ -597,8 +588,8 @@ async fn the_digest_goes_to_each_supervisor_once_a_day(app: TestApp) {
     app.office();
     app.agency("WX", "无锡市人民政府", "government", None);
     app.user("qian", "supervisor", Some("WX"));
-    set_email(&app, "boss", "boss@czs.gov.cn");
-    set_email(&app, "qian", "qian@wx.gov.cn");
+    app.set_email("boss", "boss@czs.gov.cn");
+    app.set_email("qian", "qian@wx.gov.cn");
     let smtp = SmtpServer::start();
     let wang = app.login("wang").await;
     let a = case_with_email(&app, &wang, "2024-09-27", SUBJECT).await; // due 2024-10-30

@@ -79,6 +79,7 @@ vocabulary! {
         AttachmentOpen => "attachment.open",
         CaseDossier => "case.dossier",
         DossierExport => "dossier.export",
+        SettingsReview => "settings.review",
     }
 }
 
@@ -114,6 +115,7 @@ vocabulary! {
         Attachment => "attachment",
         Cases => "cases",
         DigestHour => "digest_hour",
+        ReviewSteps => "review_steps",
     }
 }
 

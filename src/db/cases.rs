@@ -648,6 +648,8 @@ pub struct Filter {
     pub extension_pending: bool,
     pub late: bool,
     pub text: Option<String>,
+    /// A draft waits for review: at this step (a `domain::review::Step` code), or any ("any").
+    pub review: Option<String>,
 }
 
 type Boxed<'a> = cases::BoxedQuery<'a, super::MultiBackend>;
@@ -716,6 +718,20 @@ fn filtered(f: &Filter) -> Boxed<'_> {
     }
     if f.late {
         q = q.filter(cases::late.eq(true));
+    }
+    if let Some(step) = &f.review {
+        use super::schema::review_queue as w;
+        q = q.filter(cases::status.eq("open"));
+        q = match step.as_str() {
+            "any" => q.filter(cases::id.eq_any(w::table.select(w::case_id))),
+            s => q.filter(
+                cases::id.eq_any(
+                    w::table
+                        .filter(w::step.eq(s.to_string()))
+                        .select(w::case_id),
+                ),
+            ),
+        };
     }
     if let Some(t) = &f.text {
         let t = t.trim();

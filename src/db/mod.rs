@@ -12,6 +12,7 @@ pub mod cases;
 pub mod login_attempts;
 pub mod outbox;
 pub mod report;
+pub mod review;
 pub mod schema;
 pub mod sessions;
 pub mod settings;

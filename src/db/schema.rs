@@ -305,6 +305,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    review_steps (agency_id, step) {
+        agency_id -> BigInt,
+        step -> Text,
+    }
+}
+
+diesel::table! {
     application_forwards (id) {
         id -> BigInt,
         application_id -> BigInt,
@@ -336,9 +343,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    review_queue (case_id) {
+        case_id -> BigInt,
+        step -> Text,
+        round -> Integer,
+        since -> Date,
+        drafted_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(applications -> agencies (agency_id));
 diesel::joinable!(unit_tasks -> cases (case_id));
 diesel::joinable!(application_forwards -> applications (application_id));
+diesel::joinable!(review_queue -> cases (case_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(appeals -> cases (case_id));
 diesel::joinable!(cases -> agencies (agency_id));
@@ -367,5 +385,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     applications,
     attachments,
     application_forwards,
-    unit_tasks
+    unit_tasks,
+    review_steps,
+    review_queue
 );

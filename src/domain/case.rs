@@ -5,6 +5,7 @@
 use super::appeal;
 use super::deadline::{ClockEvent, ConsultationKind, Deadline};
 use super::outcome::{AppealResult, Ground, Outcome};
+use super::review::{self, Draft, Returned, Step};
 use super::scope::Role;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -135,6 +136,39 @@ pub enum Event {
         /// The reasons the applicant gave (art. 35), which the office accepted.
         #[serde(default)]
         applicant_reasons: String,
+    },
+    /// The answer drafted by the clerk (or the deemed withdrawal an action closes with),
+    /// submitted for the review the agency requires before anything is disclosed (art. 17;
+    /// `domain::review`). `steps` are the steps it must pass, as configured on submission.
+    /// The case stays open and its clock runs; the answer is made when the last step passes.
+    DraftSubmitted {
+        on: NaiveDate,
+        by: i64,
+        steps: Vec<Step>,
+        decision: Decision,
+    },
+    /// A review step (confidentiality, legality) passed, with the reviewer's opinion.
+    ReviewPassed {
+        on: NaiveDate,
+        step: Step,
+        #[serde(default)]
+        opinion: String,
+        by: i64,
+    },
+    /// The draft sent back to the clerk at `step`, with the reason; a new draft follows.
+    DraftReturned {
+        on: NaiveDate,
+        step: Step,
+        reason: String,
+        by: i64,
+    },
+    /// Signed off (签发) by the head of the disclosure office: the answer may be issued,
+    /// and its letter carries this date.
+    SignedOff {
+        on: NaiveDate,
+        #[serde(default)]
+        opinion: String,
+        by: i64,
     },
     Decided(Decision),
     Delivered {
@@ -327,6 +361,10 @@ impl Event {
             Event::FeeCancelled { .. } => "fee_cancelled",
             Event::ReasonsRequested { .. } => "reasons_requested",
             Event::DeadlineSet { .. } => "deadline_set",
+            Event::DraftSubmitted { .. } => "draft_submitted",
+            Event::ReviewPassed { .. } => "review_passed",
+            Event::DraftReturned { .. } => "draft_returned",
+            Event::SignedOff { .. } => "signed_off",
             Event::Decided(_) => "decided",
             Event::Delivered { .. } => "delivered",
             Event::Reopened { .. } => "reopened",
@@ -362,6 +400,10 @@ impl Event {
             | Event::FeePaid { on, .. }
             | Event::FeeCancelled { on, .. }
             | Event::DeadlineSet { on, .. }
+            | Event::DraftSubmitted { on, .. }
+            | Event::ReviewPassed { on, .. }
+            | Event::DraftReturned { on, .. }
+            | Event::SignedOff { on, .. }
             | Event::Delivered { on, .. }
             | Event::Reopened { on, .. }
             | Event::Voided { on, .. }
@@ -460,6 +502,14 @@ pub struct Facts {
     /// A third party consulted under art. 32 objected.
     pub objection: bool,
     pub decision: Option<Decision>,
+    /// The answer draft under review (`domain::review`), if one waits.
+    pub draft: Option<Draft>,
+    /// The last draft sent back, until the clerk submits another.
+    pub returned: Option<Returned>,
+    /// Drafts submitted so far.
+    pub drafts: usize,
+    /// The decision was made by the last step of a review: its date is the sign-off's.
+    pub reviewed: bool,
     pub delivered: bool,
     pub letters: Vec<String>,
     /// Reconsiderations and lawsuits over the case, in filing order.
@@ -503,6 +553,10 @@ pub fn facts(events: &[Event]) -> Facts {
         fee: Fee::None,
         objection: false,
         decision: None,
+        draft: None,
+        returned: None,
+        drafts: 0,
+        reviewed: false,
         delivered: false,
         letters: Vec::new(),
         appeals: Vec::new(),
@@ -570,16 +624,68 @@ pub fn facts(events: &[Event]) -> Facts {
             }
             Event::ExtensionRefused { .. } => f.extension = Extension::Refused,
             Event::DeadlineSet { .. } => f.deadline_set = true,
+            Event::DraftSubmitted {
+                on,
+                by,
+                steps,
+                decision,
+            } => {
+                f.drafts += 1;
+                f.returned = None;
+                f.draft = Some(Draft {
+                    round: f.drafts,
+                    on: *on,
+                    by: *by,
+                    steps: review::normalise(steps.clone()),
+                    passed: Vec::new(),
+                    since: *on,
+                    decision: decision.clone(),
+                });
+            }
+            Event::ReviewPassed { on, step, .. } => {
+                if let Some(d) = f.draft.as_mut() {
+                    d.passed.push(*step);
+                    d.since = *on;
+                }
+            }
+            Event::SignedOff { on, .. } => {
+                if let Some(d) = f.draft.as_mut() {
+                    d.passed.push(Step::SignOff);
+                    d.since = *on;
+                }
+            }
+            Event::DraftReturned {
+                on,
+                step,
+                reason,
+                by,
+            } => {
+                if let Some(d) = f.draft.take() {
+                    f.returned = Some(Returned {
+                        round: d.round,
+                        step: *step,
+                        on: *on,
+                        reason: reason.clone(),
+                        by: *by,
+                    });
+                }
+            }
             Event::Decided(d) => {
                 f.status = Status::Closed;
                 f.decision = Some(d.clone());
                 f.open_consultations = 0;
                 f.consultations_due.clear();
+                // Made by the review's last step, or otherwise: either way no draft waits.
+                f.reviewed = f.draft.take().is_some();
+                f.returned = None;
             }
             Event::Delivered { .. } => f.delivered = true,
             Event::Reopened { appeal_id, .. } => {
                 f.status = Status::Open;
                 f.decision = None;
+                f.reviewed = false;
+                f.draft = None;
+                f.returned = None;
                 f.delivered = false;
                 f.reanswered.extend(*appeal_id);
             }
@@ -606,7 +712,10 @@ pub fn facts(events: &[Event]) -> Facts {
                     a.decided_on = *decided_on;
                 }
             }
-            Event::Voided { .. } => f.status = Status::Void,
+            Event::Voided { .. } => {
+                f.status = Status::Void;
+                f.draft = None;
+            }
             Event::LetterIssued { letter, .. } => f.letters.push(letter.clone()),
             Event::DetailsEdited {
                 received: Some((_, after)),
@@ -697,10 +806,13 @@ pub enum Action {
     UpdateAppeal,
     Reanswer,
     AskUnits,
+    PassReview,
+    ReturnDraft,
+    SignOff,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 30] = [
         Action::Assign,
         Action::EditDetails,
         Action::RequestCorrection,
@@ -728,6 +840,9 @@ impl Action {
         Action::UpdateAppeal,
         Action::Reanswer,
         Action::AskUnits,
+        Action::PassReview,
+        Action::ReturnDraft,
+        Action::SignOff,
     ];
 
     pub fn code(self) -> &'static str {
@@ -759,6 +874,9 @@ impl Action {
             Action::UpdateAppeal => "update_appeal",
             Action::Reanswer => "reanswer",
             Action::AskUnits => "ask_units",
+            Action::PassReview => "pass_review",
+            Action::ReturnDraft => "return_draft",
+            Action::SignOff => "sign_off",
         }
     }
 
@@ -799,6 +917,12 @@ pub fn check(
     let open = f.status == Status::Open;
     let need_open = || if open { Ok(()) } else { Err("refuse-closed") };
     let pending = matches!(f.correction, Correction::Pending { .. });
+    // While an answer is under review, what it rests on stays as the reviewers read it:
+    // they send it back for anything to change.
+    let settled = || match f.draft {
+        Some(_) => Err("refuse-under-review"),
+        None => Ok(()),
+    };
     match action {
         Action::Assign => {
             need_open()?;
@@ -811,18 +935,21 @@ pub fn check(
         Action::EditDetails => {}
         Action::RequestCorrection => {
             need_open()?;
+            settled()?;
             if f.correction != Correction::None {
                 return Err("refuse-correction-once");
             }
         }
         Action::ReceiveCorrection => {
             need_open()?;
+            settled()?;
             if !pending {
                 return Err("refuse-no-correction-pending");
             }
         }
         Action::CorrectionOverdue => {
             need_open()?;
+            settled()?;
             match f.correction {
                 Correction::Pending { due, .. } if today > due => {}
                 Correction::Pending { .. } => return Err("refuse-correction-not-overdue"),
@@ -831,6 +958,7 @@ pub fn check(
         }
         Action::StartConsultation => {
             need_open()?;
+            settled()?;
             if pending {
                 return Err("refuse-correction-pending");
             }
@@ -875,6 +1003,7 @@ pub fn check(
         }
         Action::ProposeFee => {
             need_open()?;
+            settled()?;
             if !matches!(f.fee, Fee::None | Fee::Dropped) {
                 return Err("refuse-fee-exists");
             }
@@ -917,6 +1046,7 @@ pub fn check(
         }
         Action::CloseFeeUnpaid => {
             need_open()?;
+            settled()?;
             match f.fee {
                 Fee::Unpaid { due: Some(due), .. } if today > due => {}
                 Fee::Unpaid { due: Some(_), .. } => return Err("refuse-fee-not-lapsed"),
@@ -925,12 +1055,14 @@ pub fn check(
         }
         Action::RequestReasons => {
             need_open()?;
+            settled()?;
             if f.reasons_requested {
                 return Err("refuse-reasons-requested");
             }
         }
         Action::SetDeadline => {
             need_open()?;
+            settled()?;
             if who.role == Role::Clerk {
                 return Err("refuse-supervisor-only");
             }
@@ -948,6 +1080,7 @@ pub fn check(
         }
         Action::Decide => {
             need_open()?;
+            settled()?;
             // The fee is for processing: no answer while it is proposed or unpaid;
             // the office cancels or waives it first, or closes the case when unpaid.
             if matches!(f.fee, Fee::Proposed { .. } | Fee::Unpaid { .. }) {
@@ -992,6 +1125,22 @@ pub fn check(
             if f.reanswer_owed().is_empty() {
                 return Err("refuse-no-corrected-appeal");
             }
+        }
+        // A review step, passed or sent back by someone who may act on it.
+        Action::PassReview | Action::ReturnDraft | Action::SignOff => {
+            need_open()?;
+            let Some(draft) = &f.draft else {
+                return Err("refuse-no-draft");
+            };
+            match (action, draft.next()) {
+                (Action::SignOff, Some(Step::SignOff)) => {}
+                (Action::SignOff, _) => return Err("refuse-review-first"),
+                (Action::PassReview, Some(Step::SignOff)) => {
+                    return Err("refuse-awaiting-sign-off");
+                }
+                _ => {}
+            }
+            draft.may_act(who.role, who.user_id)?;
         }
     }
     Ok(())
@@ -1534,6 +1683,135 @@ mod tests {
         ));
         ev.push(ended("2024-10-16", "objection"));
         assert!(!facts(&ev).objection);
+    }
+
+    #[test]
+    fn an_answer_under_review_waits_for_its_steps() {
+        let mut ev = vec![intake("2024-09-27")];
+        let t = "2024-10-08";
+        let drafted = Decision::plain(d(t), Outcome::Disclosed, "经查".into(), "post".into());
+        // CLERK (1) drafts; the agency reviews confidentiality, then its head signs off.
+        ev.push(review::answer(
+            drafted,
+            &[Step::SignOff, Step::Confidentiality],
+            CLERK.user_id,
+            d(t),
+        ));
+        let f = facts(&ev);
+        assert_eq!(f.status, Status::Open);
+        assert_eq!(
+            f.draft.as_ref().unwrap().next(),
+            Some(Step::Confidentiality)
+        );
+        // Nothing here moves the clock: the deadline of the plain intake serves throughout.
+        let before = dl(&ev[..1], t);
+        let can = |a: Action, f: &Facts, who: Who| check(a, f, who, &before, d(t));
+        // What the answer rests on stays as the reviewers read it; time may still be asked for.
+        for a in [
+            Action::Decide,
+            Action::StartConsultation,
+            Action::RequestCorrection,
+            Action::ProposeFee,
+            Action::RequestReasons,
+        ] {
+            assert_eq!(can(a, &f, CLERK), Err("refuse-under-review"), "{a:?}");
+        }
+        assert!(can(Action::RequestExtension, &f, CLERK).is_ok());
+        let reviewer = Who {
+            role: Role::Clerk,
+            user_id: 5,
+        };
+        assert_eq!(can(Action::PassReview, &f, CLERK), Err("refuse-own-draft"));
+        assert_eq!(
+            can(Action::PassReview, &f, ADMIN),
+            Err("refuse-reviewer-role")
+        );
+        assert!(can(Action::PassReview, &f, reviewer).is_ok());
+        assert!(can(Action::ReturnDraft, &f, reviewer).is_ok());
+        assert_eq!(
+            can(Action::SignOff, &f, SUPERVISOR),
+            Err("refuse-review-first")
+        );
+        ev.extend(review::pass(
+            f.draft.as_ref().unwrap(),
+            reviewer.user_id,
+            d("2024-10-09"),
+            String::new(),
+        ));
+        let f = facts(&ev);
+        assert_eq!(f.status, Status::Open);
+        assert_eq!(
+            can(Action::PassReview, &f, reviewer),
+            Err("refuse-awaiting-sign-off")
+        );
+        // Sign-off and sending back at that step are the head's.
+        assert_eq!(
+            can(Action::SignOff, &f, reviewer),
+            Err("refuse-supervisor-only")
+        );
+        assert_eq!(
+            can(Action::ReturnDraft, &f, reviewer),
+            Err("refuse-supervisor-only")
+        );
+        assert!(can(Action::SignOff, &f, SUPERVISOR).is_ok());
+        // Signed off a day after the deadline (2024-10-30): the answer is made that day, late.
+        ev.extend(review::pass(
+            f.draft.as_ref().unwrap(),
+            SUPERVISOR.user_id,
+            d("2024-10-31"),
+            "同意".into(),
+        ));
+        let f = facts(&ev);
+        assert_eq!(f.status, Status::Closed);
+        assert!(f.reviewed && f.draft.is_none());
+        assert_eq!(f.decision.as_ref().unwrap().on, d("2024-10-31"));
+        let after = dl(&ev, "2024-11-01");
+        assert_eq!(after.closed_on, Some(d("2024-10-31")));
+        assert!(after.overdue);
+    }
+
+    #[test]
+    fn a_draft_sent_back_is_drafted_again() {
+        let mut ev = vec![intake("2024-09-27")];
+        let t = "2024-10-08";
+        let drafted = Decision::plain(d(t), Outcome::Disclosed, "经查".into(), "post".into());
+        ev.push(review::answer(
+            drafted.clone(),
+            &[Step::SignOff],
+            CLERK.user_id,
+            d(t),
+        ));
+        ev.push(Event::DraftReturned {
+            on: d(t),
+            step: Step::SignOff,
+            reason: "请补充检索情况".into(),
+            by: SUPERVISOR.user_id,
+        });
+        let f = facts(&ev);
+        assert!(f.draft.is_none());
+        assert_eq!(f.returned.as_ref().unwrap().reason, "请补充检索情况");
+        assert_eq!(
+            check(Action::SignOff, &f, SUPERVISOR, &dl(&ev, t), d(t)),
+            Err("refuse-no-draft")
+        );
+        assert!(check(Action::Decide, &f, CLERK, &dl(&ev, t), d(t)).is_ok());
+        ev.push(review::answer(
+            drafted,
+            &[Step::SignOff],
+            CLERK.user_id,
+            d(t),
+        ));
+        let f = facts(&ev);
+        assert_eq!(f.draft.as_ref().unwrap().round, 2);
+        assert!(f.returned.is_none());
+        // Without steps the answer is made at once, as always.
+        let made = review::answer(
+            Decision::plain(d(t), Outcome::Disclosed, String::new(), "post".into()),
+            &[],
+            CLERK.user_id,
+            d(t),
+        );
+        assert_eq!(made.kind(), "decided");
     }
 
     #[test]

@@ -1514,6 +1514,26 @@ fn wanted(kind: LetterKind, events: &[Event]) -> usize {
     }
 }
 
+/// Why a letter of `kind` that the case does not call for cannot be issued (a catalogue
+/// key): an answer still under review is issued once it is signed off.
+pub fn refusal(kind: LetterKind, facts: &Facts) -> &'static str {
+    if kind == LetterKind::Answer && facts.draft.is_some() {
+        "letter-under-review"
+    } else {
+        "letter-not-called-for"
+    }
+}
+
+/// The date a letter of `kind` carries when it is not the day it is issued: an answer
+/// that went through review is dated the day it was signed off (the review's last step),
+/// which is the answer's legal date.
+pub fn dated(kind: LetterKind, facts: &Facts) -> Option<NaiveDate> {
+    match (&facts.decision, kind) {
+        (Some(d), LetterKind::Answer) if facts.reviewed => Some(d.on),
+        _ => None,
+    }
+}
+
 /// The kinds of letter the case calls for now and has not had yet.
 pub fn issuable(facts: &Facts, events: &[Event]) -> Vec<&'static str> {
     if facts.status == super::case::Status::Void {

@@ -13,6 +13,8 @@ vocabulary! {
     Kind {
         Letter => "letter",
         ExtensionRequested => "extension_requested",
+        SignOffAwaited => "sign_off_awaited",
+        DraftReturned => "draft_returned",
         Reminder => "reminder",
         Digest => "digest",
         Acknowledgement => "acknowledgement",
@@ -121,6 +123,16 @@ pub fn letter_key(letter_id: i64, to: &str) -> String {
 /// The `nth` extension request of a case, to one supervisor.
 pub fn extension_key(case_id: i64, nth: usize, user_id: i64) -> String {
     format!("extension:{case_id}:{nth}:{user_id}")
+}
+
+/// A case's `round`-th draft waiting for sign-off, to one supervisor.
+pub fn sign_off_key(case_id: i64, round: usize, user_id: i64) -> String {
+    format!("sign_off:{case_id}:{round}:{user_id}")
+}
+
+/// A case's `round`-th draft sent back, to the one who drafted it.
+pub fn returned_key(case_id: i64, round: usize, user_id: i64) -> String {
+    format!("returned:{case_id}:{round}:{user_id}")
 }
 
 /// One reminder per case, deadline and clerk: a new deadline (an extension) is reminded
@@ -233,6 +245,8 @@ mod tests {
         );
         assert_eq!(digest_key(5, d("2024-10-08")), "digest:5:2024-10-08");
         assert_eq!(extension_key(3, 1, 5), "extension:3:1:5");
+        assert_eq!(sign_off_key(3, 2, 5), "sign_off:3:2:5");
+        assert_eq!(returned_key(3, 2, 7), "returned:3:2:7");
         for k in Kind::ALL {
             assert_eq!(Kind::parse(k.code()), Some(*k));
         }

@@ -38,6 +38,7 @@ pub mod mail;
 pub mod outcome;
 pub mod public;
 pub mod report;
+pub mod review;
 pub mod scope;
 pub mod units;
 pub mod workload;

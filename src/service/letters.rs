@@ -41,8 +41,10 @@ pub fn issue(
         let events: Vec<Event> = rows.iter().map(|(_, e)| e.clone()).collect();
         let (facts, dl, _) = super::cases::derive(&case, &events, clock);
         if !letters::issuable(&facts, &events).contains(&kind.code()) {
-            return Err(Fail::Refused("letter-not-called-for"));
+            return Err(Fail::Refused(letters::refusal(kind, &facts)));
         }
+        // An answer that went through review carries the day it was signed off.
+        let dated = letters::dated(kind, &facts).unwrap_or(clock.today);
         let agency = db::agencies::find(conn, case.agency_id)?.ok_or(Fail::NotFound)?;
         let requester = q::find_requester(conn, case.requester_id)?.ok_or(Fail::NotFound)?;
         let issued = q::letters(conn, case_id)?;
@@ -79,7 +81,7 @@ pub fn issue(
             },
         )
         .map_err(Fail::Refused)?;
-        let year = clock.today.year();
+        let year = dated.year();
         let (doc_number, serial) = match kind.type_code() {
             Some(code) => {
                 let serial = q::next_number(conn, agency.id, year, &format!("letter:{code}"))?;
@@ -97,7 +99,7 @@ pub fn issue(
         let letter = letters::compose(&LetterInput {
             kind,
             doc_number: doc_number.clone(),
-            issued_on: clock.today,
+            issued_on: dated,
             agency: AgencyInfo {
                 name: agency.name.clone(),
                 address: agency.address.clone(),
@@ -121,7 +123,7 @@ pub fn issue(
                 serial,
                 title: &letter.title,
                 body: &body,
-                issued_on: clock.today,
+                issued_on: dated,
                 issued_by: staff.id,
             },
         )?;

@@ -14,6 +14,7 @@ pub mod letters;
 pub mod mail;
 pub mod public;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod units;
 pub mod users;

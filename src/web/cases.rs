@@ -15,6 +15,7 @@ use crate::domain::case::{self, Action, Event};
 use crate::domain::deadline::{Deadline, Settings, Step};
 use crate::domain::fees;
 use crate::domain::outcome::{Channel, Ground, Outcome, RequesterType};
+use crate::domain::review::Step as ReviewStep;
 use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -348,6 +349,104 @@ struct CasePage {
     tasks: Vec<(db::units::Task, String)>,
     /// Units the case may be sent to.
     units: Vec<(i64, String)>,
+    /// The review steps the agency's answers pass (none: answers are made at once).
+    review_steps: Vec<ReviewStep>,
+    /// The draft under review or sent back, as the page shows it.
+    review: Option<ReviewView>,
+    /// Submissions for review so far: each has its printable record.
+    rounds: usize,
+}
+
+/// A draft under review, or the last one sent back, as the case page shows it.
+pub struct ReviewView {
+    pub round: usize,
+    pub drafted_by: String,
+    pub drafted_on: NaiveDate,
+    pub outcome: String,
+    /// Each step: its code, and who passed it and when, or nothing yet.
+    pub lines: Vec<ReviewLine>,
+    /// The step it waits for; none once sent back.
+    pub waiting: Option<&'static str>,
+    /// Sent back: at which step, by whom, when and why.
+    pub returned: Option<ReviewLine>,
+}
+
+pub struct ReviewLine {
+    pub step: &'static str,
+    pub who: String,
+    pub on: String,
+    pub text: String,
+}
+
+fn review_view(
+    round: Option<&crate::domain::review::Round>,
+    names: &BTreeMap<i64, String>,
+) -> Option<ReviewView> {
+    use crate::domain::review::Ending;
+    let r = round.filter(|r| matches!(r.ending, Ending::UnderReview | Ending::Returned))?;
+    let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
+    let line = |e: &crate::domain::review::StepEntry| ReviewLine {
+        step: e.step.code(),
+        who: name(&e.by),
+        on: e.on.to_string(),
+        text: e.text.clone(),
+    };
+    let lines = r
+        .steps
+        .iter()
+        .map(
+            |s| match r.entries.iter().find(|e| e.step == *s && !e.returned) {
+                Some(e) => line(e),
+                None => ReviewLine {
+                    step: s.code(),
+                    who: String::new(),
+                    on: String::new(),
+                    text: String::new(),
+                },
+            },
+        )
+        .collect();
+    Some(ReviewView {
+        round: r.number,
+        drafted_by: name(&r.by),
+        drafted_on: r.on,
+        outcome: r.decision.outcome.code().to_string(),
+        lines,
+        waiting: (r.ending == Ending::UnderReview)
+            .then(|| {
+                r.steps
+                    .iter()
+                    .find(|s| !r.entries.iter().any(|e| e.step == **s))
+                    .map(|s| s.code())
+            })
+            .flatten(),
+        returned: r.entries.iter().find(|e| e.returned).map(line),
+    })
+}
+
+/// The fields of the decision form, filled from a draft sent back, so the clerk redrafts
+/// from it. The date is left out: other forms share its name.
+fn redraft_fields(d: &case::Decision) -> BTreeMap<String, String> {
+    [
+        ("outcome", d.outcome.code().to_string()),
+        ("findings", d.findings.clone()),
+        ("reasons", d.reasons.clone()),
+        ("extra_basis", d.extra_basis.clone()),
+        ("how_provided", d.how_provided.clone()),
+        ("other_agency", d.other_agency.clone()),
+        ("earlier_answer", d.earlier_answer.clone()),
+        ("delivery_method", d.delivery_method.clone()),
+        (
+            "ground",
+            d.ground.map(|g| g.code().to_string()).unwrap_or_default(),
+        ),
+        ("ground_law", d.ground_law.clone()),
+        ("public_interest", d.public_interest.clone()),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
 }
 
 /// A message about the case, as its page lists it.
@@ -416,6 +515,23 @@ impl CasePage {
     }
     fn can(&self, action: &str) -> bool {
         self.actions.contains(&action)
+    }
+    /// Whether the agency reviews its answers before they are made.
+    fn reviewed(&self) -> bool {
+        !self.review_steps.is_empty()
+    }
+    /// The agency's review steps, named in running text.
+    fn review_steps_text(&self) -> String {
+        let names: Vec<String> = self
+            .review_steps
+            .iter()
+            .map(|s| self.ctx.tr.code("review-step", s.code()))
+            .collect();
+        self.ctx.tr.names(&names)
+    }
+    /// The step the draft under review waits for.
+    fn waiting_step(&self) -> &'static str {
+        self.review.as_ref().and_then(|r| r.waiting).unwrap_or("")
     }
     fn outcomes(&self) -> [Outcome; 23] {
         Outcome::ALL
@@ -531,6 +647,11 @@ struct Loaded {
     tasks: Vec<(db::units::Task, String)>,
     /// Units the case may be sent to: the agencies under the case's.
     units: Vec<(i64, String)>,
+    review_steps: Vec<ReviewStep>,
+    review: Option<ReviewView>,
+    rounds: usize,
+    /// The decision of a draft sent back, to redraft from.
+    redraft: Option<case::Decision>,
 }
 
 /// What a supervisor needs to decide on an extension, and what a clerk needs to read
@@ -610,11 +731,17 @@ fn load(
     let (facts, deadline, _) = service::cases::derive(&case, &plain, &env.clock());
     let agency = db::agencies::find(conn, case.agency_id)?.ok_or(AppError::NotFound)?;
     let requester = q::find_requester(conn, case.requester_id)?.ok_or(AppError::NotFound)?;
+    let rounds = crate::domain::review::rounds(&plain);
     let mut ids: Vec<i64> = events.iter().filter_map(|(r, _)| r.user_id).collect();
     ids.extend(events.iter().filter_map(|(_, e)| match e {
         Event::ExtensionRequested { by, .. } => Some(*by),
         _ => None,
     }));
+    ids.extend(
+        rounds
+            .iter()
+            .flat_map(|r| std::iter::once(r.by).chain(r.entries.iter().map(|e| e.by))),
+    );
     ids.extend(case.assigned_to);
     ids.extend(case.updated_by);
     let attachments = db::attachments::of_case(conn, id)?;
@@ -677,6 +804,13 @@ fn load(
         .collect();
     let owed = facts.reanswer_owed().iter().map(|a| a.id).collect();
     let mails = db::outbox::of_case(conn, id)?;
+    let review = review_view(rounds.last(), &names);
+    let redraft = facts
+        .returned
+        .as_ref()
+        .and(rounds.last())
+        .map(|r| r.decision.clone());
+    let review_steps = db::review::steps(conn, case.agency_id)?;
     Ok(Loaded {
         case,
         agency,
@@ -698,6 +832,10 @@ fn load(
         attachments,
         tasks,
         units,
+        review_steps,
+        review,
+        rounds: rounds.len(),
+        redraft,
     })
 }
 
@@ -753,6 +891,11 @@ pub(crate) async fn case_page(
     let today = state.today();
     let l = state.db(move |c| load(c, &u, id, today)).await?;
     let tr = ctx.tr;
+    // A draft sent back: the decision form starts from it.
+    let submitted = match &l.redraft {
+        Some(d) if open_form.is_empty() && submitted.is_empty() => redraft_fields(d),
+        _ => submitted,
+    };
     let timeline = l
         .events
         .iter()
@@ -805,6 +948,9 @@ pub(crate) async fn case_page(
                 .collect(),
             tasks: l.tasks,
             units: l.units,
+            review_steps: l.review_steps,
+            review: l.review,
+            rounds: l.rounds,
         },
     )
 }
@@ -891,7 +1037,12 @@ pub async fn act(
                     let due_after = q::find(c, id)?.and_then(|c| c.due_on);
                     let moved = (action == Action::EditDetails && due_after != due_before)
                         .then_some((due_before, due_after));
-                    Ok(Ok((moved, off_days(&env.calendar, action, &to_do))))
+                    let waiting = db::review::waiting_step(c, id)?;
+                    Ok(Ok((
+                        moved,
+                        off_days(&env.calendar, action, &to_do),
+                        waiting,
+                    )))
                 }
                 Err(e @ (Fail::Fields(_) | Fail::Refused(_) | Fail::Conflict { .. })) => {
                     let who = match &e {
@@ -909,17 +1060,33 @@ pub async fn act(
     let ctx = Ctx::from_req(&req);
     let tr = ctx.tr;
     match result {
-        Ok((moved, off)) => {
+        Ok((moved, off, waiting)) => {
             for day in off {
                 flash(&req, tr.ta1("case-date-not-working-day", "on", day));
             }
+            let done = tr.ta1(
+                "case-action-done",
+                "action",
+                tr.code("action", action.code()),
+            );
+            // An answer that went to review, or on to its next step, says where it waits.
             flash(
                 &req,
-                tr.ta1(
-                    "case-action-done",
-                    "action",
-                    tr.code("action", action.code()),
-                ),
+                match (action, waiting) {
+                    (Action::PassReview, Some(step)) => format!(
+                        "{done} {}",
+                        tr.ta1("case-draft-waiting", "step", tr.code("review-step", &step))
+                    ),
+                    (
+                        Action::Decide | Action::CorrectionOverdue | Action::CloseFeeUnpaid,
+                        Some(step),
+                    ) => tr.ta1(
+                        "case-draft-submitted",
+                        "step",
+                        tr.code("review-step", &step),
+                    ),
+                    _ => done,
+                },
             );
             if let Some((before, after)) = moved {
                 let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or("—".into());
@@ -1191,6 +1358,31 @@ pub(crate) fn describe(tr: &Tr, e: &Event) -> Vec<String> {
             l("field-applicant-reasons", applicant_reasons),
             l("field-reason", reason),
         ],
+        Event::DraftSubmitted {
+            steps, decision, ..
+        } => {
+            let names: Vec<String> = steps
+                .iter()
+                .map(|s| tr.code("review-step", s.code()))
+                .collect();
+            let mut v = vec![l("field-review-steps", &tr.names(&names))];
+            v.extend(describe(tr, &Event::Decided(decision.clone())));
+            v
+        }
+        Event::ReviewPassed { step, opinion, .. } => vec![
+            tr.code("review-step", step.code()),
+            if opinion.is_empty() {
+                String::new()
+            } else {
+                l("field-opinion", opinion)
+            },
+        ],
+        Event::SignedOff { opinion, .. } if opinion.is_empty() => Vec::new(),
+        Event::SignedOff { opinion, .. } => vec![l("field-opinion", opinion)],
+        Event::DraftReturned { step, reason, .. } => vec![
+            tr.code("review-step", step.code()),
+            l("field-reason", reason),
+        ],
         Event::Decided(d) => {
             let mut v = vec![l("field-outcome", &tr.code("outcome", d.outcome.code()))];
             if let Some(g) = d.ground {
@@ -1433,6 +1625,95 @@ pub async fn show_letter(
             case,
             letter,
             html,
+        },
+    )
+}
+
+// ---------------------------------------------------------------- the review record
+
+#[derive(Template)]
+#[template(path = "cases/review.html")]
+struct ReviewPage {
+    ctx: Ctx,
+    case: q::Case,
+    /// The record of the submission asked for; none when the case has had no review.
+    record: Option<crate::domain::review::Record>,
+    round: usize,
+    rounds: usize,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReviewQuery {
+    /// Which submission (from 1); the latest when absent.
+    #[serde(default)]
+    round: String,
+}
+
+/// The review record of a submission (政府信息公开审查单), laid out for A4 as the letters
+/// are: printed, signed where a step is still to come, and kept on file.
+pub async fn show_review(
+    ctx: Ctx,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    query: web::Query<ReviewQuery>,
+) -> Result<HttpResponse, AppError> {
+    use crate::domain::review;
+    let id = path.into_inner();
+    let u = user.clone();
+    let today = state.today();
+    let asked = query.round.trim().parse::<usize>().ok();
+    let (case, record, round, rounds) = state
+        .db(move |c| {
+            let env = env(c, &u, today)?;
+            let case = service::cases::load_in_scope(c, &env.staff, id)?;
+            let history = service::cases::history(c, id)?;
+            let plain: Vec<Event> = history.iter().map(|(_, e)| e.clone()).collect();
+            let rounds = review::rounds(&plain);
+            let n = asked.unwrap_or(rounds.len());
+            let Some(round) = n.checked_sub(1).and_then(|i| rounds.get(i)) else {
+                if asked.is_some() {
+                    return Err(AppError::NotFound);
+                }
+                return Ok((case, None, 0, 0));
+            };
+            let agency = db::agencies::find(c, case.agency_id)?.ok_or(AppError::NotFound)?;
+            let requester = q::find_requester(c, case.requester_id)?.ok_or(AppError::NotFound)?;
+            let ids: Vec<i64> = std::iter::once(round.by)
+                .chain(round.entries.iter().map(|e| e.by))
+                .collect();
+            let names: BTreeMap<i64, String> = q::user_names(c, &ids)?.into_iter().collect();
+            let record = review::record(
+                &review::RecordCase {
+                    agency: &agency.name,
+                    tracking_no: &case.tracking_no,
+                    requester_name: &requester.name,
+                    requester_type: RequesterType::parse(&requester.kind)
+                        .unwrap_or(RequesterType::NaturalPerson),
+                    received_on: case.received_on,
+                    channel: Channel::parse(&case.channel).unwrap_or(Channel::Other),
+                    subject: &case.subject,
+                    due_on: case.due_on,
+                },
+                round,
+                &|id| names.get(&id).cloned().unwrap_or_default(),
+                &|i| {
+                    history
+                        .get(i)
+                        .map(|(row, _)| crate::domain::calendar::china_time(row.at))
+                },
+            );
+            Ok((case, Some(record), n, rounds.len()))
+        })
+        .await?;
+    html_status(
+        StatusCode::OK,
+        &ReviewPage {
+            ctx,
+            case,
+            record,
+            round,
+            rounds,
         },
     )
 }

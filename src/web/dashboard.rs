@@ -51,6 +51,21 @@ struct DashboardPage {
     answers_owed: Vec<AppealRow>,
     /// Drafting units past their internal deadline: (task, case number, unit).
     units_overdue: Vec<(db::units::Task, String, String)>,
+    /// Answers drafted and waiting for a review step or sign-off, due first first.
+    reviews: Vec<ReviewRow>,
+}
+
+/// A draft answer waiting for review, with the working days its case has left.
+pub struct ReviewRow {
+    pub case_id: i64,
+    pub tracking_no: String,
+    pub agency: String,
+    pub requester_name: String,
+    pub step: String,
+    pub since: NaiveDate,
+    pub drafted_by: String,
+    pub due_on: Option<NaiveDate>,
+    pub days_left: Option<i64>,
 }
 
 pub async fn show(
@@ -79,7 +94,7 @@ pub async fn show(
         })
         .await?;
     let u = user.clone();
-    let (lapsed_fees, appeals_pending, answers_owed, units_overdue) = state
+    let (lapsed_fees, appeals_pending, answers_owed, units_overdue, reviews) = state
         .db(move |c| {
             let env = env(c, &u, today)?;
             let ids = env.staff.scope.ids();
@@ -107,7 +122,33 @@ pub async fn show(
                     (t, no, unit)
                 })
                 .collect();
-            Ok((lapsed, total as usize, owed, units))
+            let waiting = db::review::waiting(c, ids)?;
+            let drafters: Vec<i64> = waiting.iter().filter_map(|w| w.drafted_by).collect();
+            let people: BTreeMap<i64, String> = q::user_names(c, &drafters)?.into_iter().collect();
+            let reviews = waiting
+                .into_iter()
+                .map(|w| ReviewRow {
+                    days_left: crate::domain::workload::days_left(
+                        true,
+                        &w.clock,
+                        w.due_on,
+                        today,
+                        &env.calendar,
+                    ),
+                    case_id: w.case_id,
+                    agency: names.get(&w.agency_id).cloned().unwrap_or_default(),
+                    drafted_by: w
+                        .drafted_by
+                        .and_then(|u| people.get(&u).cloned())
+                        .unwrap_or_default(),
+                    tracking_no: w.tracking_no,
+                    requester_name: w.requester_name,
+                    step: w.step,
+                    since: w.since,
+                    due_on: w.due_on,
+                })
+                .collect();
+            Ok((lapsed, total as usize, owed, units, reviews))
         })
         .await?;
     let mut total = Counts::default();
@@ -199,5 +240,6 @@ pub async fn show(
         appeals_pending,
         answers_owed,
         units_overdue,
+        reviews,
     })
 }

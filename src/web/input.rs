@@ -9,7 +9,7 @@ use actix_web::middleware::Next;
 
 /// Form fields that are multi-line text (textareas): line breaks are allowed
 /// there. A unit test keeps this list in step with the templates.
-pub const MULTI_LINE: [&str; 14] = [
+pub const MULTI_LINE: [&str; 15] = [
     "answer",
     "applicant_reasons",
     "csv",
@@ -19,6 +19,7 @@ pub const MULTI_LINE: [&str; 14] = [
     "matter",
     "note",
     "notes",
+    "opinion",
     "public_interest",
     "reason",
     "reasons",

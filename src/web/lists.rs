@@ -31,6 +31,8 @@ pub struct ListQuery {
     pub extension: String,
     pub late: String,
     pub assigned: String,
+    /// "1": a draft waits for review; a step's code: waits for that step.
+    pub review: String,
     /// "1": the agency filter means that agency alone, not its subtree.
     pub only: String,
     pub q: String,
@@ -69,6 +71,7 @@ impl serde::Serialize for Pairs<'_> {
             ("extension", &q.extension),
             ("late", &q.late),
             ("assigned", &q.assigned),
+            ("review", &q.review),
             ("only", &q.only),
             ("q", &q.q),
             ("page", &page),
@@ -174,6 +177,17 @@ async fn render(
                 extension_pending: qq.extension == "1",
                 late: qq.late == "1",
                 text: Some(qq.q.trim().to_string()).filter(|s| !s.is_empty()),
+                review: match qq.review.trim() {
+                    "" => None,
+                    "1" => Some("any".into()),
+                    s => match crate::domain::review::Step::parse(s) {
+                        Some(step) => Some(step.code().to_string()),
+                        None => {
+                            bad = true;
+                            None
+                        }
+                    },
+                },
             };
             let mut page = qq.page_number();
             let (mut cases, total) = q::list(c, &f, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;

@@ -174,6 +174,7 @@ route_table! {
     post "/cases/{id}/attachments" Staff => attachments::add;
     get "/cases/{id}/dossier" Staff => dossier::show;
     get "/cases/{id}/attachments/{attachment}" Staff => attachments::open;
+    get "/cases/{id}/review" Staff => cases::show_review;
     get "/applications" Staff => applications::list;
     post "/applications/{id}/confirm" Staff => applications::confirm;
     post "/applications/{id}/reject" Staff => applications::reject;
@@ -224,6 +225,7 @@ route_table! {
     get "/admin/settings" Admin => admin::settings::show;
     post "/admin/settings/mail" Admin => admin::settings::save_mail;
     post "/admin/settings/rules" Admin => admin::settings::save_rules;
+    post "/admin/settings/review" Admin => admin::settings::save_review;
     post "/admin/settings/topics" Admin => admin::settings::add_topic;
     post "/admin/settings/topics/{id}" Admin => admin::settings::set_topic;
 }

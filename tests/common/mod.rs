@@ -328,6 +328,16 @@ impl TestApp {
             .0
     }
 
+    /// Gives an account an e-mail address, as an administrator would; returns its id.
+    pub fn set_email(&self, username: &str, email: &str) -> i64 {
+        self.with_conn(|c| {
+            let u = db::users::find_by_username(c, username).unwrap().unwrap();
+            db::users::update_profile(c, u.id, &u.display_name, email, &u.role, u.agency_id)
+                .unwrap();
+            u.id
+        })
+    }
+
     /// A browser signed in as a new account of this role.
     pub async fn signed_in(&self, username: &str, role: &str, agency: Option<&str>) -> Browser {
         self.user(username, role, agency);

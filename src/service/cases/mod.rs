@@ -229,8 +229,21 @@ pub fn refresh(conn: &mut DbConn, case_id: i64, clock: &Clock) -> Result<(), Fai
         .into_iter()
         .map(|(_, e)| e)
         .collect();
-    let (_, _, derived) = derive(&case, &events, clock);
+    let (facts, _, derived) = derive(&case, &events, clock);
     q::store_derived(conn, case_id, &derived)?;
+    // What a draft waits for, for the dashboard and the list.
+    let waiting = facts
+        .draft
+        .filter(|_| facts.status == case::Status::Open)
+        .and_then(|d| {
+            Some(db::review::Waiting {
+                step: d.next()?,
+                round: i32::try_from(d.round).unwrap_or(i32::MAX),
+                since: d.since,
+                drafted_by: Some(d.by),
+            })
+        });
+    db::review::set_waiting(conn, case_id, waiting.as_ref())?;
     Ok(())
 }
 

@@ -287,6 +287,66 @@ pub fn extension_requested(
     }
 }
 
+/// To a supervisor: a draft answer has passed its review and waits for sign-off (art. 17).
+pub fn sign_off_awaited(
+    to: &str,
+    case: &CaseRef,
+    drafted_by: &str,
+    outcome: &str,
+    due: Option<NaiveDate>,
+) -> Mail {
+    let mut paras = vec![
+        dear(to),
+        format!(
+            "{drafted_by}拟办的{}政府信息公开申请 {} 的答复（拟答复意见：{outcome}）已完成审查，等待您签发。",
+            case.agency, case.tracking_no
+        ),
+        format!("申请内容：{}", quote(case.subject)),
+    ];
+    if let Some(d) = due {
+        paras.push(format!(
+            "答复期限：{}（审查、签发期间答复期限照常计算）",
+            day(d)
+        ));
+    }
+    paras.push("请登录系统，在该案件页面签发或退回修改；签发后方可出具答复书。".to_string());
+    paras.push(AUTOMATIC.to_string());
+    Mail {
+        subject: format!("待签发：{} 的答复", case.tracking_no),
+        text: paras.join("\n\n") + "\n",
+        html: page(&paras_html(&paras)),
+    }
+}
+
+/// To the clerk who drafted an answer: a reviewer sent it back, saying why.
+pub fn draft_returned(
+    to: &str,
+    case: &CaseRef,
+    step: &str,
+    by: &str,
+    reason: &str,
+    due: Option<NaiveDate>,
+) -> Mail {
+    let mut paras = vec![
+        dear(to),
+        format!(
+            "您拟办的政府信息公开申请 {}（{}）的答复，{by}在{step}环节退回修改。",
+            case.tracking_no, case.agency
+        ),
+        format!("退回理由：{}", reason.trim()),
+    ];
+    if let Some(d) = due {
+        paras.push(format!("答复期限：{}", day(d)));
+    }
+    paras.push("请登录系统修改后重新送审。".to_string());
+    paras.push(AUTOMATIC.to_string());
+    Mail {
+        subject: format!("退回修改：{} 的答复", case.tracking_no),
+        text: paras.join("\n\n") + "\n",
+        html: page(&paras_html(&paras)),
+    }
+}
+
 /// To the clerk in charge: the deadline is near.
 pub fn reminder(to: &str, case: &CaseRef, due: NaiveDate, working_days_left: i64) -> Mail {
     let left = if working_days_left <= 0 {

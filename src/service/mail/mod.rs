@@ -96,7 +96,8 @@ pub fn letter_issued(
 
 /// Events an action added to a case (in its transaction), after `before`: a request for
 /// an extension goes to every supervisor whose scope holds the case (its agency's and
-/// those above), except one who asked for it.
+/// those above), except one who asked for it; so does a draft answer that reaches its
+/// sign-off, except to the one who drafted it; a draft sent back goes to its author.
 pub fn events_added(
     conn: &mut DbConn,
     case: &Case,
@@ -140,6 +141,112 @@ pub fn events_added(
                     case_id: Some(case.id),
                     mail: &mail,
                     key: &key,
+                },
+            )?;
+            queued += usize::from(sent);
+        }
+    }
+    queued += review_moved(conn, case, before, added, due)?;
+    Ok(queued)
+}
+
+/// The review of a draft answer moved (art. 17): to sign-off, or back to its author.
+fn review_moved(
+    conn: &mut DbConn,
+    case: &Case,
+    before: &[Event],
+    added: &[Event],
+    due: Option<NaiveDate>,
+) -> Result<usize, Fail> {
+    use crate::domain::review::Step;
+    let moved = added.iter().any(|e| {
+        matches!(
+            e,
+            Event::DraftSubmitted { .. } | Event::ReviewPassed { .. } | Event::DraftReturned { .. }
+        )
+    });
+    if !moved {
+        return Ok(0);
+    }
+    let all: Vec<Event> = before.iter().chain(added).cloned().collect();
+    let facts = crate::domain::case::facts(&all);
+    let agency = db::agencies::find(conn, case.agency_id)?.ok_or(Fail::NotFound)?;
+    let case_ref = CaseRef {
+        tracking_no: &case.tracking_no,
+        agency: &agency.name,
+        subject: &case.subject,
+    };
+    let name = |conn: &mut DbConn, id: i64| -> Result<String, Fail> {
+        Ok(db::users::find(conn, id)?
+            .map(|u| u.display_name)
+            .unwrap_or_default())
+    };
+    let mut queued = 0;
+    if let Some(d) = facts
+        .draft
+        .as_ref()
+        .filter(|d| d.next() == Some(Step::SignOff))
+    {
+        let drafted_by = name(conn, d.by)?;
+        for s in supervisors_over(conn, case.agency_id)? {
+            if s.id == d.by || s.email.trim().is_empty() {
+                continue;
+            }
+            let mail = messages::sign_off_awaited(
+                &s.display_name,
+                &case_ref,
+                &drafted_by,
+                d.decision.outcome.label_zh(),
+                due,
+            );
+            let sent = enqueue(
+                conn,
+                &Outgoing {
+                    kind: Kind::SignOffAwaited,
+                    to: &s.email,
+                    user_id: Some(s.id),
+                    case_id: Some(case.id),
+                    mail: &mail,
+                    key: &rules::sign_off_key(case.id, d.round, s.id),
+                },
+            )?;
+            queued += usize::from(sent);
+        }
+    }
+    if let (Some(r), true) = (
+        &facts.returned,
+        added
+            .iter()
+            .any(|e| matches!(e, Event::DraftReturned { .. })),
+    ) {
+        let author = before.iter().rev().find_map(|e| match e {
+            Event::DraftSubmitted { by, .. } => Some(*by),
+            _ => None,
+        });
+        if let Some(u) = author
+            .map(|a| db::users::find(conn, a))
+            .transpose()?
+            .flatten()
+            && !u.email.trim().is_empty()
+        {
+            let by = name(conn, r.by)?;
+            let mail = messages::draft_returned(
+                &u.display_name,
+                &case_ref,
+                r.step.title_zh(),
+                &by,
+                &r.reason,
+                due,
+            );
+            let sent = enqueue(
+                conn,
+                &Outgoing {
+                    kind: Kind::DraftReturned,
+                    to: &u.email,
+                    user_id: Some(u.id),
+                    case_id: Some(case.id),
+                    mail: &mail,
+                    key: &rules::returned_key(case.id, r.round, u.id),
                 },
             )?;
             queued += usize::from(sent);

@@ -74,6 +74,13 @@ fn value(tr: &Tr, field: Field, v: &str) -> String {
         (_, "") => return tr.t("audit-empty"),
         (Field::FeeStopsClock, "true") => return tr.t("yes"),
         (Field::FeeStopsClock, "false") => return tr.t("no"),
+        (Field::ReviewSteps, _) => {
+            let names: Vec<String> = crate::domain::review::parse_codes(v)
+                .into_iter()
+                .map(|s| tr.code("review-step", s.code()))
+                .collect();
+            return tr.names(&names);
+        }
         (Field::Role, _) => "role",
         (Field::Kind, _) => "agency-kind",
         (Field::DayKind, _) => "calendar-kind",

@@ -1,6 +1,9 @@
-//! The office's settings: the periods the law leaves to it, the topic list,
-//! and the hour of the supervisors' daily digest.
+//! The office's settings: the periods the law leaves to it, the review steps each
+//! agency's answers pass (art. 17), the topic list, and the hour of the supervisors'
+//! daily digest.
 
+use crate::db::{self, agencies::Agency};
+use crate::domain::review::Step;
 use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::service::{
@@ -8,6 +11,7 @@ use crate::service::{
     rules::{RulesInput, Topic},
 };
 use crate::web::AppState;
+use crate::web::admin::agencies::tree_order;
 use crate::web::csrf::{ActiveForm, CsrfForm};
 use crate::web::page::{Ctx, FieldErrors, flash, html_status, redirect};
 use crate::web::session::CurrentUser;
@@ -24,7 +28,15 @@ struct SettingsPage {
     topic_name: String,
     /// The digest's hour as typed, or as stored.
     digest_hour: String,
+    /// Every agency in tree order, with its depth and its review steps.
+    review: Vec<(Agency, usize, Vec<Step>)>,
     errors: FieldErrors,
+}
+
+impl SettingsPage {
+    fn steps(&self) -> [Step; 3] {
+        Step::ALL
+    }
 }
 
 async fn page(
@@ -45,12 +57,21 @@ async fn page_with_hour(
     digest_hour: Option<String>,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (stored, topics, hour) = state
+    let (stored, topics, hour, review) = state
         .db(|c| {
+            let mut steps = db::review::all_steps(c)?;
+            let review = tree_order(db::agencies::all(c)?)
+                .into_iter()
+                .map(|(a, depth)| {
+                    let s = steps.remove(&a.id).unwrap_or_default();
+                    (a, depth, s)
+                })
+                .collect();
             Ok((
                 service::rules::load(c)?,
                 service::rules::topics(c)?,
                 service::mail::digest_hour(c)?,
+                review,
             ))
         })
         .await?;
@@ -68,6 +89,7 @@ async fn page_with_hour(
             topics,
             topic_name,
             digest_hour: digest_hour.unwrap_or_else(|| hour.to_string()),
+            review,
             errors,
         },
     )
@@ -191,4 +213,21 @@ pub async fn save_mail(
             .await
         }
     }
+}
+
+/// The review steps of every agency, as ticked (art. 17).
+pub async fn save_review(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let actor = user.actor();
+    state
+        .db(move |c| Ok(service::review::save(c, &actor, &fields)?))
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    flash(&req, ctx.tr.t("settings-review-saved"));
+    Ok(redirect("/admin/settings#review"))
 }

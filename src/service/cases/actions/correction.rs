@@ -85,12 +85,17 @@ pub struct Overdue {
 
 impl Form for Overdue {
     fn build(&self, cx: &mut Cx) -> Result<Vec<Event>, Fail> {
-        let on = cx.event_date("on", &self.on).unwrap_or(cx.today());
-        Ok(vec![Event::Decided(Decision::plain(
+        let on = if cx.review.is_empty() {
+            cx.event_date("on", &self.on).unwrap_or(cx.today())
+        } else {
+            cx.today()
+        };
+        let decision = Decision::plain(
             on,
             Outcome::OtherCorrectionOverdue,
             cx.text("findings", &self.findings, MAX_TEXT, false),
             cx.delivery_method("delivery_method", &self.delivery_method),
-        ))])
+        );
+        Ok(vec![cx.answer(decision)])
     }
 }

@@ -26,7 +26,12 @@ pub struct Decide {
 
 impl Form for Decide {
     fn build(&self, cx: &mut Cx) -> Result<Vec<Event>, Fail> {
-        let on = cx.event_date("on", &self.on).unwrap_or(cx.today());
+        // Under review the answer is made, and dated, when its last step passes.
+        let on = if cx.review.is_empty() {
+            cx.event_date("on", &self.on).unwrap_or(cx.today())
+        } else {
+            cx.today()
+        };
         let outcome = Outcome::parse(self.outcome.trim());
         match outcome {
             None => cx.refuse("outcome", "field-invalid-choice"),
@@ -53,7 +58,7 @@ impl Form for Decide {
         // Disclosing over a third party's objection needs the public interest (art. 32).
         let over_objection = cx.facts.objection && outcome.is_some_and(Outcome::discloses);
         let repeat = is(Outcome::NotProcessedRepeat);
-        Ok(vec![Event::Decided(Decision {
+        let decision = Decision {
             on,
             outcome: outcome.unwrap_or(Outcome::Other),
             findings: cx.text("findings", &self.findings, MAX_TEXT, false),
@@ -82,6 +87,7 @@ impl Form for Decide {
                 MAX_TEXT,
                 over_objection,
             ),
-        })])
+        };
+        Ok(vec![cx.answer(decision)])
     }
 }

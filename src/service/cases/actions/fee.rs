@@ -204,11 +204,12 @@ impl Form for CloseUnpaid {
             LetterKind::FeeNotice.title_zh(),
             letters::format_date_zh(due),
         );
-        Ok(vec![Event::Decided(Decision::plain(
+        let decision = Decision::plain(
             cx.today(),
             Outcome::OtherFeeUnpaid,
             findings,
             cx.delivery_method("delivery_method", &self.delivery_method),
-        ))])
+        );
+        Ok(vec![cx.answer(decision)])
     }
 }

@@ -14,6 +14,7 @@ mod delivery;
 mod details;
 mod extension;
 mod fee;
+mod review;
 mod units;
 
 use super::{
@@ -22,8 +23,9 @@ use super::{
 };
 use crate::db::cases::{self as q, Case};
 use crate::db::{self, DbConn};
-use crate::domain::case::{self, Action, Event, Facts};
+use crate::domain::case::{self, Action, Decision, Event, Facts};
 use crate::domain::deadline::Deadline;
+use crate::domain::review::Step;
 use crate::service::Fail;
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
@@ -40,6 +42,8 @@ pub struct Cx<'a, 'c> {
     pub facts: &'a Facts,
     pub dl: &'a Deadline,
     pub clock: &'a Clock<'c>,
+    /// The review steps the case's agency uses (`domain::review`); none: answers at once.
+    pub review: &'a [Step],
     pub errors: Errors,
     /// The form's fields as posted (for a field sent several times).
     pub fields: &'a [(String, String)],
@@ -73,6 +77,11 @@ impl Cx<'_, '_> {
     }
     pub fn delivery_method(&mut self, field: &'static str, value: &str) -> String {
         super::delivery_method(&mut self.errors, field, value)
+    }
+    /// The answer an action makes: the decision itself, or, where the agency reviews its
+    /// answers, a draft for review (made when its last step passes).
+    pub fn answer(&self, decision: Decision) -> Event {
+        crate::domain::review::answer(decision, self.review, self.staff.id, self.today())
     }
 }
 
@@ -120,6 +129,9 @@ forms! {
     UpdateAppeal => appeal::Update,
     Reanswer => appeal::Reanswer,
     AskUnits => units::Ask,
+    PassReview => review::Pass,
+    ReturnDraft => review::Return,
+    SignOff => review::Pass,
 }
 
 fn read<T: DeserializeOwned>(fields: &str) -> Result<T, Fail> {
@@ -165,6 +177,7 @@ pub fn act(
             .collect();
         let (facts, dl, _) = derive(&case, &events, clock);
         case::check(action, &facts, staff.who(), &dl, clock.today).map_err(Fail::Refused)?;
+        let review = db::review::steps(conn, case.agency_id)?;
         let mut cx = Cx {
             conn,
             staff,
@@ -173,6 +186,7 @@ pub fn act(
             facts: &facts,
             dl: &dl,
             clock,
+            review: &review,
             errors: Errors::new(),
             fields,
         };

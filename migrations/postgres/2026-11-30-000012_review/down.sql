@@ -1,0 +1,2 @@
+DROP TABLE review_queue;
+DROP TABLE review_steps;
