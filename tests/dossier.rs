@@ -14,6 +14,7 @@ use std::io::Read;
 both_backends!(
     a_full_case_is_filed_in_one_dossier,
     a_year_of_dossiers_downloads_for_the_archive,
+    the_review_record_is_filed_after_the_letters,
 );
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
@@ -268,4 +269,58 @@ async fn a_year_of_dossiers_downloads_for_the_archive(app: TestApp) {
     let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     assert_eq!(zip.len(), 1);
     let _ = first;
+}
+
+/// With sign-off switched on for the bureau, the answer's review record (审查呈批单)
+/// is filed after the letters (before any proof of delivery).
+async fn the_review_record_is_filed_after_the_letters(app: TestApp) {
+    app.office();
+    app.user("root", "admin", None);
+    let root = app.login("root").await;
+    let page = root.get("/admin/settings").await;
+    let gtj = app.agency_id("CZ-GTJ");
+    let step = format!("{gtj}:sign_off");
+    root.post_raw(
+        "/admin/settings/review",
+        &[("csrf_token", &page.csrf()), ("step", &step)],
+    )
+    .await
+    .assert_redirect("/admin/settings#review");
+    let wang = app.login("wang").await;
+    let boss = app.login("boss").await;
+    let id = case_id(&intake_at(&wang, &gtj, &[]).await);
+    app.set_today("2024-10-18");
+    act(
+        &wang,
+        id,
+        "decide",
+        &[
+            ("outcome", "disclosed"),
+            ("how_provided", "纸质复印件邮寄"),
+            ("delivery_method", "post"),
+        ],
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
+    app.set_today("2024-10-21");
+    act(&boss, id, "sign_off", &[("opinion", "同意公开")])
+        .await
+        .assert_redirect(&format!("/cases/{id}"));
+    assert_eq!(issue(&wang, id, "answer").await.status, 303);
+    let d = wang.get(&format!("/cases/{id}/dossier")).await;
+    d.assert_ok();
+    let titles = d.texts(".dossier-contents tbody tr td:nth-child(3)");
+    let record = titles
+        .iter()
+        .position(|t| t.contains("审查"))
+        .expect("a review record");
+    let answer = titles.iter().position(|t| t.contains("答复书")).unwrap();
+    let history = titles.iter().position(|t| t == "办理记录").unwrap();
+    assert!(answer < record && record + 1 == history, "{titles:?}");
+    let dates = d.texts(".dossier-contents tbody tr td:nth-child(4)");
+    assert_eq!(dates[record], "2024-10-21");
+    let text = d
+        .texts(&format!("#item-{} .review-record", record + 1))
+        .join("");
+    assert!(text.contains("同意公开") && text.contains("boss"), "{text}");
 }

@@ -34,6 +34,8 @@ pub enum Source {
     Letter(i64),
     /// A kept file, by its id.
     File(i64),
+    /// A review record, by its place among the case's submissions (from 0).
+    Review(usize),
 }
 
 /// What an item is.
@@ -70,15 +72,15 @@ pub struct FileIn<'a> {
     pub added_on: NaiveDate,
 }
 
-/// The contents of a dossier, numbered. `sheet_title`, `review_title` and
-/// `history_title` are the fixed items' titles in the reader's language;
-/// `reviewed_on` is the day of the review record's last step, when there is one.
+/// The contents of a dossier, numbered. `sheet_title` and `history_title` are the
+/// fixed items' titles in the reader's language; `reviews` are the review records
+/// (title, day of their last step), one per submission for review.
 pub fn contents(
     sheet_title: &str,
     received_on: NaiveDate,
     letters: &[LetterIn],
     files: &[FileIn],
-    review: Option<(&str, NaiveDate)>,
+    reviews: &[(String, NaiveDate)],
     history_title: &str,
     last_event_on: Option<NaiveDate>,
 ) -> Vec<Item> {
@@ -128,11 +130,12 @@ pub fn contents(
             ),
         );
     }
-    if let Some((title, on)) = review {
+    for (i, (title, on)) in reviews.iter().enumerate() {
+        let source = Source::Review(i);
         push(
             Part::Review,
-            0,
-            item(Part::Review, Source::Records, title, None, Some(on)),
+            i,
+            item(Part::Review, source, title, None, Some(*on)),
         );
     }
     push(
@@ -247,7 +250,7 @@ mod tests {
             d("2024-09-27"),
             &letters,
             &files,
-            Some(("审查呈批单", d("2024-10-18"))),
+            &[("审查呈批单".to_string(), d("2024-10-18"))],
             "办理记录",
             Some(d("2024-10-25")),
         );
@@ -261,7 +264,7 @@ mod tests {
                 (2, Part::Submitted, File(22)),
                 (3, Part::Letter, Letter(11)),
                 (4, Part::Letter, Letter(12)),
-                (5, Part::Review, Records),
+                (5, Part::Review, Review(0)),
                 (6, Part::Delivery, Letter(13)),
                 (7, Part::Delivery, File(21)),
                 (8, Part::Other, File(23)),
@@ -274,7 +277,7 @@ mod tests {
 
     #[test]
     fn a_case_with_nothing_yet_has_its_sheet_and_history() {
-        let c = contents("登记表", d("2024-09-27"), &[], &[], None, "记录", None);
+        let c = contents("登记表", d("2024-09-27"), &[], &[], &[], "记录", None);
         assert_eq!(c.len(), 2);
         assert_eq!((c[0].part, c[1].part), (Part::Sheet, Part::History));
     }

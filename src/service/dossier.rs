@@ -25,6 +25,8 @@ pub struct Dossier {
     pub history: Vec<(EventRow, Event)>,
     /// Names of the staff the history and files mention.
     pub names: BTreeMap<i64, String>,
+    /// The record of each submission for review, with the day of its last step.
+    pub reviews: Vec<(crate::domain::review::Record, chrono::NaiveDate)>,
 }
 
 /// Loads a case's dossier; out of scope answers as missing. Not audited: the
@@ -41,6 +43,12 @@ pub fn load(conn: &mut DbConn, staff: &Staff, case_id: i64) -> Result<Dossier, F
         }
     }
     let history = history(conn, case_id)?;
+    let plain: Vec<Event> = history.iter().map(|(_, e)| e.clone()).collect();
+    let mut reviews = Vec::new();
+    for round in crate::domain::review::rounds(&plain) {
+        let last = round.entries.iter().map(|e| e.on).max().unwrap_or(round.on);
+        reviews.push((super::review::record(conn, &case, &history, &round)?, last));
+    }
     let mut ids: Vec<i64> = history.iter().filter_map(|(r, _)| r.user_id).collect();
     ids.extend(files.iter().filter_map(|(a, _)| a.uploaded_by));
     ids.extend(letters.iter().filter_map(|l| l.issued_by));
@@ -53,6 +61,7 @@ pub fn load(conn: &mut DbConn, staff: &Staff, case_id: i64) -> Result<Dossier, F
         files,
         history,
         names,
+        reviews,
     })
 }
 

@@ -50,3 +50,39 @@ pub fn save(conn: &mut DbConn, actor: &Actor, fields: &[(String, String)]) -> Re
         Ok(changed)
     })
 }
+
+/// The printable record of one submission for review (the review page, the dossier).
+pub fn record(
+    conn: &mut DbConn,
+    case: &db::cases::Case,
+    history: &[(db::cases::EventRow, crate::domain::case::Event)],
+    round: &crate::domain::review::Round,
+) -> Result<review::Record, Fail> {
+    let agency = db::agencies::find(conn, case.agency_id)?.ok_or(Fail::NotFound)?;
+    let requester = db::cases::find_requester(conn, case.requester_id)?.ok_or(Fail::NotFound)?;
+    let ids: Vec<i64> = std::iter::once(round.by)
+        .chain(round.entries.iter().map(|e| e.by))
+        .collect();
+    let names: BTreeMap<i64, String> = db::cases::user_names(conn, &ids)?.into_iter().collect();
+    Ok(review::record(
+        &review::RecordCase {
+            agency: &agency.name,
+            tracking_no: &case.tracking_no,
+            requester_name: &requester.name,
+            requester_type: crate::domain::outcome::RequesterType::parse(&requester.kind)
+                .unwrap_or(crate::domain::outcome::RequesterType::NaturalPerson),
+            received_on: case.received_on,
+            channel: crate::domain::outcome::Channel::parse(&case.channel)
+                .unwrap_or(crate::domain::outcome::Channel::Other),
+            subject: &case.subject,
+            due_on: case.due_on,
+        },
+        round,
+        &|id| names.get(&id).cloned().unwrap_or_default(),
+        &|i| {
+            history
+                .get(i)
+                .map(|(row, _)| crate::domain::calendar::china_time(row.at))
+        },
+    ))
+}

@@ -1642,6 +1642,13 @@ struct ReviewPage {
     rounds: usize,
 }
 
+/// A review record alone, for the dossier.
+#[derive(Template)]
+#[template(path = "cases/_review_record.html")]
+pub(crate) struct ReviewRecordHtml<'a> {
+    pub r: &'a crate::domain::review::Record,
+}
+
 #[derive(serde::Deserialize)]
 pub struct ReviewQuery {
     /// Which submission (from 1); the latest when absent.
@@ -1677,32 +1684,7 @@ pub async fn show_review(
                 }
                 return Ok((case, None, 0, 0));
             };
-            let agency = db::agencies::find(c, case.agency_id)?.ok_or(AppError::NotFound)?;
-            let requester = q::find_requester(c, case.requester_id)?.ok_or(AppError::NotFound)?;
-            let ids: Vec<i64> = std::iter::once(round.by)
-                .chain(round.entries.iter().map(|e| e.by))
-                .collect();
-            let names: BTreeMap<i64, String> = q::user_names(c, &ids)?.into_iter().collect();
-            let record = review::record(
-                &review::RecordCase {
-                    agency: &agency.name,
-                    tracking_no: &case.tracking_no,
-                    requester_name: &requester.name,
-                    requester_type: RequesterType::parse(&requester.kind)
-                        .unwrap_or(RequesterType::NaturalPerson),
-                    received_on: case.received_on,
-                    channel: Channel::parse(&case.channel).unwrap_or(Channel::Other),
-                    subject: &case.subject,
-                    due_on: case.due_on,
-                },
-                round,
-                &|id| names.get(&id).cloned().unwrap_or_default(),
-                &|i| {
-                    history
-                        .get(i)
-                        .map(|(row, _)| crate::domain::calendar::china_time(row.at))
-                },
-            );
+            let record = service::review::record(c, &case, &history, round)?;
             Ok((case, Some(record), n, rounds.len()))
         })
         .await?;

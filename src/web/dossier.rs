@@ -91,12 +91,17 @@ pub fn render(tr: Tr, d: &Dossier, mode: Mode) -> Result<(String, Vec<Beside<'_>
         })
         .collect();
     let last_event_on = d.history.iter().filter_map(|(_, e)| e.on()).max();
+    let reviews: Vec<(String, chrono::NaiveDate)> = d
+        .reviews
+        .iter()
+        .map(|(r, on)| (r.title.clone(), *on))
+        .collect();
     let items = rules::contents(
         &tr.t("dossier-sheet"),
         d.case.received_on,
         &letters,
         &files,
-        None,
+        &reviews,
         &tr.t("case-timeline"),
         last_event_on,
     );
@@ -105,6 +110,15 @@ pub fn render(tr: Tr, d: &Dossier, mode: Mode) -> Result<(String, Vec<Beside<'_>
     for item in items {
         let (layout, content, link) = match (item.part, item.source) {
             (Part::History, _) => ("history", String::new(), String::new()),
+            (_, Source::Review(i)) => {
+                let Some((record, _)) = d.reviews.get(i) else {
+                    continue;
+                };
+                let html = super::cases::ReviewRecordHtml { r: record }
+                    .render()
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                ("letter", html, String::new())
+            }
             (_, Source::Records) => ("sheet", String::new(), String::new()),
             (_, Source::Letter(id)) => {
                 let Some(l) = d.letters.iter().find(|l| l.id == id) else {
