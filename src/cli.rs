@@ -289,6 +289,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     username: username.clone(),
                     display_name,
                     email,
+                    phone: String::new(),
                     role,
                     agency_id,
                 };
@@ -411,6 +412,12 @@ fn serve(url: &str, web_config: WebConfig) -> Result<(), String> {
         Some(url) => log::info!("mail goes out through {url} as {}", mail.from),
         None => log::warn!(
             "GONGKAI_SMTP_URL is not set: messages wait in the outbox until it is (see /admin/mail)"
+        ),
+    }
+    match mail.sms.shown_url() {
+        Some(url) => log::info!("SMS go out through {url}"),
+        None => log::info!(
+            "GONGKAI_SMS_URL is not set: SMS wait in the outbox until it is (see /admin/mail)"
         ),
     }
     let listener = std::net::TcpListener::bind(&web_config.bind)

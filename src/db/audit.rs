@@ -76,6 +76,7 @@ vocabulary! {
         ReportBaseline => "report.baseline",
         MailResend => "mail.resend",
         SettingsMail => "settings.mail",
+        SettingsSms => "settings.sms",
     }
 }
 
@@ -109,6 +110,10 @@ vocabulary! {
         Lawsuits => "lawsuits",
         MailKind => "mail_kind",
         DigestHour => "digest_hour",
+        Phone => "phone",
+        SmsFrom => "sms_from",
+        SmsUntil => "sms_until",
+        SmsWorkingDaysOnly => "sms_working_days_only",
     }
 }
 

@@ -1,4 +1,5 @@
-//! Outgoing mail, the rules: which letters go to the applicant by e-mail,
+//! Outgoing mail, the rules: which letters go to the applicant by e-mail (or,
+//! to one who gave only a mobile number, an SMS that they are ready),
 //! when a clerk is reminded and the supervisors' digest goes out, what makes
 //! a message unique, and how a failed delivery is retried. Pure: the outbox
 //! is `db::outbox`, the texts and the worker `service::mail`.
@@ -18,6 +19,15 @@ vocabulary! {
         Acknowledgement => "acknowledgement",
         Confirmation => "confirmation",
         Rejection => "rejection",
+    }
+}
+
+vocabulary! {
+    /// How a message goes: as an e-mail or as an SMS (`domain::sms`); the admin page shows
+    /// `mail-channel-{code}`.
+    Channel {
+        Mail => "mail",
+        Sms => "sms",
     }
 }
 
@@ -232,6 +242,9 @@ mod tests {
         }
         for s in Status::ALL {
             assert_eq!(Status::parse(s.code()), Some(*s));
+        }
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.code()), Some(*c));
         }
     }
 }

@@ -37,4 +37,5 @@ pub mod outcome;
 pub mod public;
 pub mod report;
 pub mod scope;
+pub mod sms;
 pub mod workload;

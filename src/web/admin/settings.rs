@@ -1,10 +1,11 @@
 //! The office's settings: the periods the law leaves to it, the topic list,
-//! and the hour of the supervisors' daily digest.
+//! the hour of the supervisors' daily digest, and the hours SMS may reach staff.
 
 use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::service::{
     self, Fail,
+    mail::SmsHoursInput,
     rules::{RulesInput, Topic},
 };
 use crate::web::AppState;
@@ -24,7 +25,16 @@ struct SettingsPage {
     topic_name: String,
     /// The digest's hour as typed, or as stored.
     digest_hour: String,
+    /// Staff's SMS hours as typed, or as stored.
+    sms: SmsHoursInput,
     errors: FieldErrors,
+}
+
+/// What a refused form typed, shown again instead of what is stored.
+#[derive(Default)]
+struct Typed {
+    digest_hour: Option<String>,
+    sms: Option<SmsHoursInput>,
 }
 
 async fn page(
@@ -34,23 +44,24 @@ async fn page(
     topic_name: String,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    page_with_hour(ctx, state, rules, topic_name, None, errors).await
+    page_with(ctx, state, rules, topic_name, Typed::default(), errors).await
 }
 
-async fn page_with_hour(
+async fn page_with(
     ctx: Ctx,
     state: &AppState,
     rules: Option<RulesInput>,
     topic_name: String,
-    digest_hour: Option<String>,
+    typed: Typed,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (stored, topics, hour) = state
+    let (stored, topics, hour, sms) = state
         .db(|c| {
             Ok((
                 service::rules::load(c)?,
                 service::rules::topics(c)?,
                 service::mail::digest_hour(c)?,
+                service::mail::sms_hours(c)?,
             ))
         })
         .await?;
@@ -67,7 +78,8 @@ async fn page_with_hour(
             rules,
             topics,
             topic_name,
-            digest_hour: digest_hour.unwrap_or_else(|| hour.to_string()),
+            digest_hour: typed.digest_hour.unwrap_or_else(|| hour.to_string()),
+            sms: typed.sms.unwrap_or_else(|| SmsHoursInput::from(&sms)),
             errors,
         },
     )
@@ -180,15 +192,41 @@ pub async fn save_mail(
         }
         Err(fields) => {
             let errors = FieldErrors::from_fails(&ctx.tr, &fields);
-            page_with_hour(
-                ctx,
-                &state,
-                None,
-                String::new(),
-                Some(form.digest_hour),
-                errors,
-            )
-            .await
+            let typed = Typed {
+                digest_hour: Some(form.digest_hour),
+                ..Typed::default()
+            };
+            page_with(ctx, &state, None, String::new(), typed, errors).await
+        }
+    }
+}
+
+/// The hours SMS may reach staff (China time), and whether on working days only.
+pub async fn save_sms(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<SmsHoursInput>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let actor = user.actor();
+    let typed = form.clone();
+    let result = state
+        .db(move |c| Fail::for_form(service::mail::save_sms_hours(c, &actor, &typed)))
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    match result {
+        Ok(_) => {
+            flash(&req, ctx.tr.t("settings-sms-saved"));
+            Ok(redirect("/admin/settings"))
+        }
+        Err(fields) => {
+            let errors = FieldErrors::from_fails(&ctx.tr, &fields);
+            let typed = Typed {
+                sms: Some(form),
+                ..Typed::default()
+            };
+            page_with(ctx, &state, None, String::new(), typed, errors).await
         }
     }
 }
