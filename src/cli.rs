@@ -135,7 +135,12 @@ enum CalendarCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    env_logger::Builder::from_env(env_logger::Env::new().filter_or("GONGKAI_LOG", "info")).init();
+    env_logger::Builder::from_env(env_logger::Env::new().filter_or("GONGKAI_LOG", "info"))
+        // The HTTP client's own debug lines name the hosts it connects to and, at trace
+        // level, the bytes of a request: the SMS number and text. Its warnings only.
+        .filter_module("reqwest", log::LevelFilter::Warn)
+        .filter_module("hyper_util", log::LevelFilter::Warn)
+        .init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

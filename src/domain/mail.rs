@@ -40,8 +40,9 @@ vocabulary! {
     }
 }
 
-/// The letters the applicant also receives by e-mail when they gave an address: the ones
-/// that ask something of them or answer them.
+/// The letters the applicant also receives by e-mail when they gave an address (or is told
+/// of by SMS when they gave only a mobile number): the ones that ask something of them or
+/// answer them.
 pub fn mailed_to_applicant(kind: LetterKind) -> bool {
     matches!(
         kind,
