@@ -135,7 +135,12 @@ enum CalendarCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    env_logger::Builder::from_env(env_logger::Env::new().filter_or("GONGKAI_LOG", "info")).init();
+    env_logger::Builder::from_env(env_logger::Env::new().filter_or("GONGKAI_LOG", "info"))
+        // The HTTP client's own debug lines name the hosts it connects to and, at trace
+        // level, the bytes of a request: the SMS number and text. Its warnings only.
+        .filter_module("reqwest", log::LevelFilter::Warn)
+        .filter_module("hyper_util", log::LevelFilter::Warn)
+        .init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -289,6 +294,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     username: username.clone(),
                     display_name,
                     email,
+                    phone: String::new(),
                     role,
                     agency_id,
                 };
@@ -411,6 +417,12 @@ fn serve(url: &str, web_config: WebConfig) -> Result<(), String> {
         Some(url) => log::info!("mail goes out through {url} as {}", mail.from),
         None => log::warn!(
             "GONGKAI_SMTP_URL is not set: messages wait in the outbox until it is (see /admin/mail)"
+        ),
+    }
+    match mail.sms.shown_url() {
+        Some(url) => log::info!("SMS go out through {url}"),
+        None => log::info!(
+            "GONGKAI_SMS_URL is not set: SMS wait in the outbox until it is (see /admin/mail)"
         ),
     }
     let listener = std::net::TcpListener::bind(&web_config.bind)

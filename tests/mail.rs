@@ -226,6 +226,7 @@ fn config(url: &str) -> MailConfig {
         poll: Duration::from_millis(100),
         // Scans are driven by the tests (`scan_on`), on the days they choose.
         scan: None,
+        ..MailConfig::default()
     }
 }
 
@@ -240,9 +241,12 @@ async fn until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     panic!("timed out waiting for {what}");
 }
 
+/// The e-mails in the outbox, oldest first (SMS, to applicants who gave only a mobile
+/// number, are tests/sms.rs's).
 fn messages(app: &TestApp) -> Vec<outbox::Message> {
     app.with_conn(|c| {
         let mut all = outbox::recent(c, 1000).unwrap();
+        all.retain(|m| m.channel == "mail");
         all.reverse();
         all
     })

@@ -201,6 +201,15 @@ pub fn decide(
     Ok(n == 1)
 }
 
+/// The application a case was recorded from, if it came in online.
+pub fn find_by_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Option<Application>> {
+    applications::table
+        .filter(applications::case_id.eq(case_id))
+        .select(Application::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn set_case(conn: &mut DbConn, id: i64, case_id: i64) -> QueryResult<usize> {
     diesel::update(applications::table.find(id))
         .set(applications::case_id.eq(case_id))

@@ -80,6 +80,7 @@ vocabulary! {
         CaseDossier => "case.dossier",
         DossierExport => "dossier.export",
         SettingsReview => "settings.review",
+        SettingsSms => "settings.sms",
     }
 }
 
@@ -116,6 +117,10 @@ vocabulary! {
         Cases => "cases",
         DigestHour => "digest_hour",
         ReviewSteps => "review_steps",
+        Phone => "phone",
+        SmsFrom => "sms_from",
+        SmsUntil => "sms_until",
+        SmsWorkingDaysOnly => "sms_working_days_only",
     }
 }
 

@@ -1,7 +1,8 @@
-//! The outbox: messages waiting for the mail server, sent, or given up. Rows
-//! are written inside the transaction of whatever causes them and claimed by
-//! a worker with a lease, so several processes on one database never send a
-//! message twice.
+//! The outbox: messages waiting for the mail server or the SMS gateway, sent,
+//! or given up. Rows are written inside the transaction of whatever causes
+//! them and claimed by a worker with a lease, so several processes on one
+//! database never send a message twice; a row's channel (`mail`, `sms`) says
+//! which transport delivers it.
 
 use super::schema::outbox;
 use super::{DbConn, now};
@@ -28,9 +29,11 @@ pub struct Message {
     pub last_error: String,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    pub channel: String,
 }
 
 pub struct NewMessage<'a> {
+    pub channel: &'a str,
     pub kind: &'a str,
     pub recipient: &'a str,
     pub user_id: Option<i64>,
@@ -58,6 +61,7 @@ macro_rules! on_backend {
 pub fn enqueue(conn: &mut DbConn, m: &NewMessage) -> QueryResult<bool> {
     let t = now();
     let values = (
+        outbox::channel.eq(m.channel),
         outbox::kind.eq(m.kind),
         outbox::recipient.eq(m.recipient),
         outbox::user_id.eq(m.user_id),
@@ -88,19 +92,28 @@ pub fn exists(conn: &mut DbConn, key: &str) -> QueryResult<bool> {
     .get_result(conn)
 }
 
-/// Claims the oldest queued message that is due and not leased by a live
-/// worker: leases it to `worker` for `lease` and counts the attempt. On
+/// Claims the oldest queued message on one of `channels` that is due and not
+/// leased by a live worker, other than those in `except` (ones this round put
+/// back): leases it to `worker` for `lease` and counts the attempt. On
 /// PostgreSQL the candidate is locked with `FOR UPDATE SKIP LOCKED`, so two
 /// workers take different rows instead of waiting on each other; on SQLite a
 /// conditional update takes it only if it is still free (a second worker's
 /// update then changes nothing).
-pub fn claim(conn: &mut DbConn, worker: &str, lease: TimeDelta) -> QueryResult<Option<Message>> {
+pub fn claim(
+    conn: &mut DbConn,
+    worker: &str,
+    lease: TimeDelta,
+    channels: &[&str],
+    except: &[i64],
+) -> QueryResult<Option<Message>> {
     let t = now();
     let until = t + lease;
     macro_rules! due {
         () => {
             outbox::table
                 .filter(outbox::status.eq("queued"))
+                .filter(outbox::channel.eq_any(channels))
+                .filter(outbox::id.ne_all(except))
                 .filter(outbox::next_attempt_at.le(t))
                 .filter(outbox::lease_until.is_null().or(outbox::lease_until.lt(t)))
                 .order((outbox::next_attempt_at, outbox::id))
@@ -195,6 +208,23 @@ pub fn mark_failed(
             ))
             .execute(conn)?,
     };
+    Ok(n == 1)
+}
+
+/// Not attempted after all (staff's quiet hours): back in the queue until `at`, the
+/// claim's count of attempts taken back. Only the worker holding the lease does it.
+pub fn defer(conn: &mut DbConn, id: i64, worker: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::leased_by.eq(worker)),
+    )
+    .set((
+        outbox::next_attempt_at.eq(at),
+        outbox::lease_until.eq(None::<NaiveDateTime>),
+        outbox::attempts.eq(outbox::attempts - 1),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 

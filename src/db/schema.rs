@@ -34,6 +34,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         mail_reminders -> Bool,
+        phone -> Text,
     }
 }
 
@@ -249,6 +250,7 @@ diesel::table! {
         last_error -> Text,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        channel -> Text,
     }
 }
 

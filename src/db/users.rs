@@ -23,6 +23,8 @@ pub struct User {
     pub updated_at: NaiveDateTime,
     /// Reminders and the daily digest by e-mail (the user's own choice).
     pub mail_reminders: bool,
+    /// A mobile number (11 digits) for SMS, or empty.
+    pub phone: String,
 }
 
 pub struct NewUser<'a> {
@@ -145,6 +147,13 @@ pub fn set_active(conn: &mut DbConn, id: i64, active: bool) -> QueryResult<usize
             users::session_epoch.eq(users::session_epoch + 1),
             users::updated_at.eq(now()),
         ))
+        .execute(conn)
+}
+
+/// The mobile number SMS go to (11 digits, or empty for none).
+pub fn set_phone(conn: &mut DbConn, id: i64, phone: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::phone.eq(phone), users::updated_at.eq(now())))
         .execute(conn)
 }
 

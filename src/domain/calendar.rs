@@ -165,6 +165,11 @@ pub fn china_time(utc: NaiveDateTime) -> NaiveDateTime {
     utc + CHINA_OFFSET
 }
 
+/// The stored (UTC) moment of a time on an office wall in China.
+pub fn from_china_time(china: NaiveDateTime) -> NaiveDateTime {
+    china - CHINA_OFFSET
+}
+
 /// The UTC moment a day begins in China (a date typed into a filter).
 pub fn china_day_start(day: NaiveDate) -> NaiveDateTime {
     day.and_time(NaiveTime::MIN) - CHINA_OFFSET

@@ -1,4 +1,5 @@
-//! Outgoing mail, the rules: which letters go to the applicant by e-mail,
+//! Outgoing mail, the rules: which letters go to the applicant by e-mail (or,
+//! to one who gave only a mobile number, an SMS that they are ready),
 //! when a clerk is reminded and the supervisors' digest goes out, what makes
 //! a message unique, and how a failed delivery is retried. Pure: the outbox
 //! is `db::outbox`, the texts and the worker `service::mail`.
@@ -25,6 +26,15 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// How a message goes: as an e-mail or as an SMS (`domain::sms`); the admin page shows
+    /// `mail-channel-{code}`.
+    Channel {
+        Mail => "mail",
+        Sms => "sms",
+    }
+}
+
+vocabulary! {
     /// Where a message stands; the admin page shows `mail-status-{code}`.
     Status {
         Queued => "queued",
@@ -33,8 +43,9 @@ vocabulary! {
     }
 }
 
-/// The letters the applicant also receives by e-mail when they gave an address: the ones
-/// that ask something of them or answer them.
+/// The letters the applicant also receives by e-mail when they gave an address (or is told
+/// of by SMS when they gave only a mobile number): the ones that ask something of them or
+/// answer them.
 pub fn mailed_to_applicant(kind: LetterKind) -> bool {
     matches!(
         kind,
@@ -252,6 +263,9 @@ mod tests {
         }
         for s in Status::ALL {
             assert_eq!(Status::parse(s.code()), Some(*s));
+        }
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.code()), Some(*c));
         }
     }
 }

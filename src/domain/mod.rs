@@ -40,5 +40,6 @@ pub mod public;
 pub mod report;
 pub mod review;
 pub mod scope;
+pub mod sms;
 pub mod units;
 pub mod workload;

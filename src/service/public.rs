@@ -2,7 +2,8 @@
 //! reserved case number, for a clerk to confirm it (the case is then recorded
 //! through the normal intake, with the confirmation day as the legal receipt
 //! date) or to reject it; the applicant looks it up on `/track` with the
-//! number and the access code they were given.
+//! number and the access code they were given. Each step is told to the
+//! applicant by e-mail, or by SMS when they gave only a mobile number.
 
 use super::Fail;
 use super::cases::intake::{self, Reserved};
@@ -11,7 +12,7 @@ use super::cases::{
     MAX_SUBJECT, Staff, contacts, date, done, text,
 };
 use super::mail::messages::{self, Office};
-use super::mail::{Outgoing, enqueue};
+use super::mail::{ToApplicant, sms, to_applicant};
 use crate::auth;
 use crate::db::applications::{self as q, Application, NewApplication};
 use crate::db::cases::{Case, LetterRow};
@@ -159,22 +160,18 @@ pub fn apply(
         )?;
         super::attachments::add_to_application(conn, id, files)?;
         let agency = db::agencies::find(conn, agency_id)?.ok_or(Fail::NotFound)?;
-        let mail = messages::acknowledgement(
-            i.requester_name.trim(),
-            &office(&agency),
-            &tracking_no,
-            &code,
-        );
-        enqueue(
+        let office = office(&agency);
+        to_applicant(
             conn,
-            &Outgoing {
+            &ToApplicant {
                 kind: Kind::Acknowledgement,
-                to: i.email.trim(),
-                user_id: None,
+                email: i.email.trim(),
+                phone: i.phone.trim(),
                 case_id: None,
-                mail: &mail,
                 key: &application_key(Kind::Acknowledgement, id),
             },
+            || messages::acknowledgement(i.requester_name.trim(), &office, &tracking_no, &code),
+            || sms::acknowledgement(&office, &tracking_no, &code),
         )?;
         Ok(Applied {
             id,
@@ -282,14 +279,23 @@ pub fn confirm(
         super::attachments::application_confirmed(conn, a.id, recorded.id)?;
         let case = db::cases::find(conn, recorded.id)?.ok_or(Fail::NotFound)?;
         let agency = db::agencies::find(conn, a.agency_id)?.ok_or(Fail::NotFound)?;
-        let mail = messages::confirmation(
-            &a.requester_name,
-            &office(&agency),
-            &a.tracking_no,
-            case.received_on,
-            case.due_on,
-        );
-        notify(conn, &a, Kind::Confirmation, Some(case.id), &mail)?;
+        let office = office(&agency);
+        notify(
+            conn,
+            &a,
+            Kind::Confirmation,
+            Some(case.id),
+            || {
+                messages::confirmation(
+                    &a.requester_name,
+                    &office,
+                    &a.tracking_no,
+                    case.received_on,
+                    case.due_on,
+                )
+            },
+            || sms::confirmation(&office, &a.tracking_no, case.received_on, case.due_on),
+        )?;
         Ok(case.id)
     })
 }
@@ -313,9 +319,15 @@ pub fn reject(
             return Err(Fail::field("application", "application-decided"));
         }
         let agency = db::agencies::find(conn, a.agency_id)?.ok_or(Fail::NotFound)?;
-        let mail =
-            messages::rejection(&a.requester_name, &office(&agency), &a.tracking_no, &reason);
-        notify(conn, &a, Kind::Rejection, None, &mail)?;
+        let office = office(&agency);
+        notify(
+            conn,
+            &a,
+            Kind::Rejection,
+            None,
+            || messages::rejection(&a.requester_name, &office, &a.tracking_no, &reason),
+            || sms::rejection(&office, &a.tracking_no),
+        )?;
         Ok(())
     })
 }
@@ -370,38 +382,44 @@ pub fn forward(
             &new_no,
             &reason,
         );
-        enqueue(
+        let text = sms::forwarded(&office(&from), &a.tracking_no, &new_no);
+        to_applicant(
             conn,
-            &Outgoing {
+            &ToApplicant {
                 kind: Kind::Forwarded,
-                to: &a.email,
-                user_id: None,
+                email: &a.email,
+                phone: &a.phone,
                 case_id: None,
-                mail: &mail,
                 key: &forward_key(forward_id),
             },
+            || mail,
+            || text,
         )?;
         Ok(new_no)
     })
 }
 
+/// The applicant is told of a decision on their application: by e-mail, or by SMS when
+/// they gave only a mobile number.
 fn notify(
     conn: &mut DbConn,
     a: &Application,
     kind: Kind,
     case_id: Option<i64>,
-    mail: &messages::Mail,
+    mail: impl FnOnce() -> messages::Mail,
+    sms: impl FnOnce() -> String,
 ) -> Result<bool, Fail> {
-    enqueue(
+    to_applicant(
         conn,
-        &Outgoing {
+        &ToApplicant {
             kind,
-            to: &a.email,
-            user_id: None,
+            email: &a.email,
+            phone: &a.phone,
             case_id,
-            mail,
             key: &application_key(kind, a.id),
         },
+        mail,
+        sms,
     )
 }
 

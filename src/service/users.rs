@@ -15,6 +15,9 @@ pub struct UserInput {
     pub display_name: String,
     #[serde(default)]
     pub email: String,
+    /// A mobile number for SMS reminders and requests for approval; may be empty.
+    #[serde(default)]
+    pub phone: String,
     #[serde(default)]
     pub role: String,
     #[serde(default)]
@@ -27,6 +30,17 @@ pub const MIN_USERNAME: usize = 2;
 pub const MAX_USERNAME: usize = 32;
 pub const MAX_DISPLAY_NAME: usize = 50;
 pub const MAX_EMAIL: usize = 100;
+/// A mobile number as typed (with blanks, dashes or +86).
+pub const MAX_PHONE: usize = 20;
+
+/// A member of staff's mobile number as stored: 11 digits, or empty for none.
+fn staff_phone(typed: &str) -> Result<String, Fail> {
+    let typed = optional(typed, "phone", MAX_PHONE)?;
+    if typed.is_empty() {
+        return Ok(typed);
+    }
+    crate::domain::sms::mobile(&typed).ok_or(Fail::field("phone", "user-phone-mobile"))
+}
 
 pub fn valid_username(u: &str) -> bool {
     let n = u.chars().count();
@@ -86,6 +100,7 @@ pub fn create(
     if !email.is_empty() && !email.contains('@') {
         return Err(Fail::field("email", "field-invalid-email"));
     }
+    let phone = staff_phone(&input.phone)?;
     let (generated, must_change) = match password {
         Some(p) => {
             auth::check_new_password(&username, &input.display_name, p).map_err(password_fail)?;
@@ -118,6 +133,9 @@ pub fn create(
                 Fail::Db(e)
             }
         })?;
+        if !phone.is_empty() {
+            db::users::set_phone(conn, u.id, &phone)?;
+        }
         audit::record(
             conn,
             actor,
@@ -137,11 +155,13 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, input: &UserInput) -> R
         if !email.is_empty() && !email.contains('@') {
             return Err(Fail::field("email", "field-invalid-email"));
         }
+        let phone = staff_phone(&input.phone)?;
         let (role, agency) = role_and_agency(conn, &input.role, &input.agency_id)?;
         if before.role == "admin" && role != Role::Admin && before.active && last_admin(conn)? {
             return Err(Fail::field("role", "user-last-admin"));
         }
         db::users::update_profile(conn, id, &display_name, &email, role.code(), agency)?;
+        db::users::set_phone(conn, id, &phone)?;
         let mut changes = Detail::none();
         if before.role != role.code() {
             changes = changes.change(Field::Role, &before.role, role.code());
@@ -157,6 +177,9 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, input: &UserInput) -> R
         }
         if before.email != email {
             changes = changes.changed(Field::Email);
+        }
+        if before.phone != phone {
+            changes = changes.changed(Field::Phone);
         }
         audit::record(conn, actor, Action::UserUpdate, &before.username, &changes)?;
         Ok(())

@@ -341,7 +341,8 @@ struct CasePage {
     appeals: Vec<AppealRow>,
     /// Corrected appeals not yet answered again.
     owed: Vec<i64>,
-    /// The messages the case caused (the applicant's copies of letters, staff notices).
+    /// The messages the case caused (the applicant's copies of letters or SMS that they
+    /// are ready, staff notices).
     mails: Vec<MailRow>,
     /// Files kept with the case.
     attachments: Vec<AttachmentRow>,
@@ -462,9 +463,15 @@ pub struct MailRow {
 impl MailRow {
     fn new(tr: &Tr, m: db::outbox::Message) -> MailRow {
         let at = crate::domain::calendar::china_time(m.sent_at.unwrap_or(m.created_at));
+        // An SMS is marked as one: "短信 13800000000".
+        let recipient = if m.channel == crate::domain::mail::Channel::Sms.code() {
+            format!("{} {}", tr.code("mail-channel", &m.channel), m.recipient)
+        } else {
+            m.recipient
+        };
         MailRow {
             kind: tr.code_or_raw("mail-kind", &m.kind),
-            recipient: m.recipient,
+            recipient,
             status: tr.code_or_raw("mail-status", &m.status),
             status_code: m.status,
             at: at.format("%Y-%m-%d %H:%M").to_string(),

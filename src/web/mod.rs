@@ -224,6 +224,7 @@ route_table! {
     post "/admin/mail/{id}/resend" Admin => admin::mail::resend;
     get "/admin/settings" Admin => admin::settings::show;
     post "/admin/settings/mail" Admin => admin::settings::save_mail;
+    post "/admin/settings/sms" Admin => admin::settings::save_sms;
     post "/admin/settings/rules" Admin => admin::settings::save_rules;
     post "/admin/settings/review" Admin => admin::settings::save_review;
     post "/admin/settings/topics" Admin => admin::settings::add_topic;

@@ -1,13 +1,22 @@
-//! Mail: what gongkai tells whom. A message is queued in the outbox inside
-//! the transaction of the event that causes it (`letter_issued`,
-//! `events_added`, or `enqueue` for any other), so it exists exactly when
-//! the event does; reminders and digests are found by `scan`, which the
-//! worker runs every few minutes; `worker` delivers over SMTP.
+//! Mail and SMS: what gongkai tells whom. A message is queued in the outbox
+//! inside the transaction of the event that causes it (`letter_issued`,
+//! `events_added`, `to_applicant`, or `enqueue` and `enqueue_sms` for any
+//! other), so it exists exactly when the event does; reminders and digests
+//! are found by `scan`, which the worker runs every few minutes; `worker`
+//! delivers, over SMTP and through the SMS `gateway`.
+//!
+//! An applicant is written to by e-mail when they gave an address, by SMS
+//! when they gave only a mobile number (`domain::sms::applicant_channel`).
+//! Staff receive both when their account has both; SMS reach them in the
+//! hours the office sets (`sms_hours`), which the worker keeps.
 //!
 //! Rules (which letters, when, the retry schedule, the keys that keep a
-//! message unique) are `domain::mail`; texts are `messages`.
+//! message unique, quiet hours) are `domain::mail` and `domain::sms`; texts
+//! are `messages` (mail) and `sms`.
 
+pub mod gateway;
 pub mod messages;
+pub mod sms;
 pub mod worker;
 
 use super::Fail;
@@ -22,7 +31,8 @@ use crate::domain::agency::Tree;
 use crate::domain::case::Event;
 use crate::domain::deadline::{self, DUE_SOON_WORKING_DAYS, Urgency};
 use crate::domain::letters::Letter;
-use crate::domain::mail::{self as rules, Kind};
+use crate::domain::mail::{self as rules, Channel, Kind};
+use crate::domain::sms::{self as sms_rules, StaffHours};
 use chrono::{NaiveDate, NaiveDateTime};
 use messages::{CaseRef, DigestItem, Mail, Office};
 use std::collections::BTreeMap;
@@ -51,6 +61,7 @@ pub fn enqueue(conn: &mut DbConn, m: &Outgoing) -> Result<bool, Fail> {
     Ok(outbox::enqueue(
         conn,
         &NewMessage {
+            channel: Channel::Mail.code(),
             kind: m.kind.code(),
             recipient: to,
             user_id: m.user_id,
@@ -63,8 +74,93 @@ pub fn enqueue(conn: &mut DbConn, m: &Outgoing) -> Result<bool, Fail> {
     )?)
 }
 
-/// A letter was issued (in the caller's transaction): the applicant receives the ones
-/// `domain::mail::mailed_to_applicant` names, in full, when they gave an address.
+/// An SMS to queue.
+pub struct OutgoingSms<'a> {
+    pub kind: Kind,
+    /// The mobile number, as typed (`domain::sms::mobile` reads it).
+    pub to: &'a str,
+    /// The member of staff it goes to, if it is one: their quiet hours hold.
+    pub user_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub text: &'a str,
+    /// The key the same message has as an e-mail (`domain::mail::*_key`); the SMS is
+    /// keyed apart from it (`domain::sms::key`).
+    pub key: &'a str,
+}
+
+/// Queues an SMS in the caller's transaction. False when one with its key was queued
+/// before or the number is not a mobile one.
+pub fn enqueue_sms(conn: &mut DbConn, m: &OutgoingSms) -> Result<bool, Fail> {
+    let Some(to) = sms_rules::mobile(m.to) else {
+        return Ok(false);
+    };
+    Ok(outbox::enqueue(
+        conn,
+        &NewMessage {
+            channel: Channel::Sms.code(),
+            kind: m.kind.code(),
+            recipient: &to,
+            user_id: m.user_id,
+            case_id: m.case_id,
+            subject: "",
+            body_text: m.text,
+            body_html: "",
+            dedupe_key: &sms_rules::key(m.key),
+        },
+    )?)
+}
+
+/// A message to an applicant, who gave `email` and `phone` (either may be empty).
+pub struct ToApplicant<'a> {
+    pub kind: Kind,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub case_id: Option<i64>,
+    /// What makes it unique (`domain::mail::*_key`).
+    pub key: &'a str,
+}
+
+/// Queues a message to an applicant in the caller's transaction: the e-mail when they
+/// gave an address, else the SMS when they gave a mobile number
+/// (`domain::sms::applicant_channel`); only the one sent is composed. False when
+/// neither, or when it was queued before.
+pub fn to_applicant(
+    conn: &mut DbConn,
+    to: &ToApplicant,
+    mail: impl FnOnce() -> Mail,
+    sms: impl FnOnce() -> String,
+) -> Result<bool, Fail> {
+    match sms_rules::applicant_channel(to.email, to.phone) {
+        Some(Channel::Mail) => enqueue(
+            conn,
+            &Outgoing {
+                kind: to.kind,
+                to: to.email,
+                user_id: None,
+                case_id: to.case_id,
+                mail: &mail(),
+                key: to.key,
+            },
+        ),
+        Some(Channel::Sms) => enqueue_sms(
+            conn,
+            &OutgoingSms {
+                kind: to.kind,
+                to: to.phone,
+                user_id: None,
+                case_id: to.case_id,
+                text: &sms(),
+                key: to.key,
+            },
+        ),
+        None => Ok(false),
+    }
+}
+
+/// A letter was issued (in the caller's transaction): of the ones
+/// `domain::mail::mailed_to_applicant` names, the applicant receives the letter in full
+/// when they gave an address, or an SMS that it is ready when they gave only a mobile
+/// number (pointing an online applicant to the tracking page).
 pub fn letter_issued(
     conn: &mut DbConn,
     case: &Case,
@@ -73,24 +169,32 @@ pub fn letter_issued(
     letter_id: i64,
     letter: &Letter,
 ) -> Result<bool, Fail> {
-    if !rules::mailed_to_applicant(letter.kind) || requester.email.trim().is_empty() {
+    if !rules::mailed_to_applicant(letter.kind) {
         return Ok(false);
     }
     let office = Office {
         name: &agency.name,
         phone: &agency.phone,
     };
-    let mail = messages::letter(&requester.name, &office, &case.tracking_no, letter);
-    enqueue(
+    // Keyed by where it goes, as before: a corrected address or number is written to again.
+    let (to, online) = match sms_rules::applicant_channel(&requester.email, &requester.phone) {
+        Some(Channel::Sms) => (
+            sms_rules::mobile(&requester.phone).unwrap_or_default(),
+            db::applications::find_by_case(conn, case.id)?.is_some(),
+        ),
+        _ => (requester.email.clone(), false),
+    };
+    to_applicant(
         conn,
-        &Outgoing {
+        &ToApplicant {
             kind: Kind::Letter,
-            to: &requester.email,
-            user_id: None,
+            email: &requester.email,
+            phone: &requester.phone,
             case_id: Some(case.id),
-            mail: &mail,
-            key: &rules::letter_key(letter_id, &requester.email),
+            key: &rules::letter_key(letter_id, &to),
         },
+        || messages::letter(&requester.name, &office, &case.tracking_no, letter),
+        || sms::letter_ready(&office, &case.tracking_no, letter.kind, online),
     )
 }
 
@@ -126,20 +230,41 @@ pub fn events_added(
             subject: &case.subject,
         };
         for s in supervisors_over(conn, case.agency_id)? {
-            if s.id == by || s.email.trim().is_empty() {
+            if s.id == by {
                 continue;
             }
-            let mail =
-                messages::extension_requested(&s.display_name, &case_ref, &clerk, on, reason, due);
             let key = rules::extension_key(case.id, nth, s.id);
-            let sent = enqueue(
+            if !s.email.trim().is_empty() {
+                let mail = messages::extension_requested(
+                    &s.display_name,
+                    &case_ref,
+                    &clerk,
+                    on,
+                    reason,
+                    due,
+                );
+                let sent = enqueue(
+                    conn,
+                    &Outgoing {
+                        kind: Kind::ExtensionRequested,
+                        to: &s.email,
+                        user_id: Some(s.id),
+                        case_id: Some(case.id),
+                        mail: &mail,
+                        key: &key,
+                    },
+                )?;
+                queued += usize::from(sent);
+            }
+            let text = sms::extension_requested(&agency.name, &case.tracking_no, &clerk, due);
+            let sent = enqueue_sms(
                 conn,
-                &Outgoing {
+                &OutgoingSms {
                     kind: Kind::ExtensionRequested,
-                    to: &s.email,
+                    to: &s.phone,
                     user_id: Some(s.id),
                     case_id: Some(case.id),
-                    mail: &mail,
+                    text: &text,
                     key: &key,
                 },
             )?;
@@ -274,7 +399,8 @@ pub fn supervisors_over(conn: &mut DbConn, agency_id: i64) -> Result<Vec<User>, 
     Ok(db::users::supervisors_of(conn, &chain)?)
 }
 
-/// What a scan queued.
+/// What a scan queued: e-mails and SMS (a clerk with both an address and a mobile number
+/// counts twice).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scanned {
     pub reminders: usize,
@@ -305,7 +431,7 @@ pub fn scan(conn: &mut DbConn, clock: &Clock, now_china: NaiveDateTime) -> Resul
             continue;
         }
         let key = rules::reminder_key(r.id, due, uid);
-        if outbox::exists(conn, &key)? {
+        if outbox::exists(conn, &key)? && outbox::exists(conn, &sms_rules::key(&key))? {
             continue;
         }
         let user = match users.get(&uid) {
@@ -334,6 +460,19 @@ pub fn scan(conn: &mut DbConn, clock: &Clock, now_china: NaiveDateTime) -> Resul
                 user_id: Some(u.id),
                 case_id: Some(r.id),
                 mail: &mail,
+                key: &key,
+            },
+        )?;
+        scanned.reminders += usize::from(queued);
+        let text = sms::reminder(case_ref.agency, &r.tracking_no, due, left);
+        let queued = enqueue_sms(
+            conn,
+            &OutgoingSms {
+                kind: Kind::Reminder,
+                to: &u.phone,
+                user_id: Some(u.id),
+                case_id: Some(r.id),
+                text: &text,
                 key: &key,
             },
         )?;
@@ -443,6 +582,98 @@ pub fn save_digest_hour(conn: &mut DbConn, actor: &Actor, text: &str) -> Result<
             &Detail::none().change(Field::DigestHour, before, hour),
         )?;
         Ok(hour)
+    })
+}
+
+const SMS_FROM_KEY: &str = "sms.staff_from";
+const SMS_UNTIL_KEY: &str = "sms.staff_until";
+const SMS_WORKING_DAYS_KEY: &str = "sms.staff_working_days_only";
+
+/// The hours SMS may reach staff (`domain::sms::StaffHours`; 08:00-20:00 on working days
+/// unless the office set others).
+pub fn sms_hours(conn: &mut DbConn) -> Result<StaffHours, Fail> {
+    let d = StaffHours::default();
+    let hour = |v: Option<String>| v.and_then(|v| v.parse::<u32>().ok());
+    let from = hour(db::settings::get(conn, SMS_FROM_KEY)?).unwrap_or(d.from);
+    let until = hour(db::settings::get(conn, SMS_UNTIL_KEY)?).unwrap_or(d.until);
+    let working = db::settings::get(conn, SMS_WORKING_DAYS_KEY)?
+        .map(|v| v == "true")
+        .unwrap_or(d.working_days_only);
+    Ok(StaffHours::new(from, until, working).unwrap_or(d))
+}
+
+/// The staff's SMS hours as the settings form posts them.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SmsHoursInput {
+    pub sms_from: String,
+    pub sms_until: String,
+    /// "true" when ticked.
+    pub sms_working_days_only: String,
+}
+
+impl SmsHoursInput {
+    pub fn from(h: &StaffHours) -> SmsHoursInput {
+        SmsHoursInput {
+            sms_from: h.from.to_string(),
+            sms_until: h.until.to_string(),
+            sms_working_days_only: if h.working_days_only {
+                "true".into()
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
+/// Sets the staff's SMS hours (an administrator, from the settings page; audited).
+pub fn save_sms_hours(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: &SmsHoursInput,
+) -> Result<StaffHours, Fail> {
+    let from = input
+        .sms_from
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|h| *h < 24);
+    let until = input
+        .sms_until
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|h| (1..=24).contains(h));
+    let mut errors = Vec::new();
+    if from.is_none() {
+        errors.push(("sms_from", "settings-hour-range"));
+    }
+    if until.is_none() {
+        errors.push(("sms_until", "settings-sms-until-range"));
+    }
+    let (Some(from), Some(until)) = (from, until) else {
+        return Err(Fail::Fields(errors));
+    };
+    let working = input.sms_working_days_only == "true";
+    let Some(hours) = StaffHours::new(from, until, working) else {
+        return Err(Fail::field("sms_until", "settings-sms-until-after"));
+    };
+    db::write_tx(conn, |conn| {
+        let before = sms_hours(conn)?;
+        db::settings::set(conn, SMS_FROM_KEY, &from.to_string())?;
+        db::settings::set(conn, SMS_UNTIL_KEY, &until.to_string())?;
+        db::settings::set(conn, SMS_WORKING_DAYS_KEY, &working.to_string())?;
+        audit::record(
+            conn,
+            actor,
+            Action::SettingsSms,
+            "",
+            &Detail::none()
+                .change(Field::SmsFrom, before.from, from)
+                .change(Field::SmsUntil, before.until, until)
+                .change(Field::SmsWorkingDaysOnly, before.working_days_only, working),
+        )?;
+        Ok(hours)
     })
 }
 

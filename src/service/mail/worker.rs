@@ -1,19 +1,25 @@
-//! The mail worker: one thread in each serving process. Every few seconds it
-//! delivers what the outbox holds due; every few minutes it scans for
-//! reminders and digests (`super::scan`). A message is claimed with a lease
-//! (`db::outbox::claim`), so several processes on one database never send it
-//! twice; a failed delivery is tried again after growing waits
-//! (`domain::mail::after_failure`). Without an SMTP server configured it only
-//! scans, and messages wait in the outbox.
+//! The outbox worker: one thread in each serving process. Every few seconds
+//! it delivers what the outbox holds due, e-mails over SMTP and SMS through
+//! the gateway; every few minutes it scans for reminders and digests
+//! (`super::scan`). A message is claimed with a lease (`db::outbox::claim`),
+//! so several processes on one database never send it twice; a failed
+//! delivery is tried again after growing waits (`domain::mail::after_failure`).
+//! It claims only the channels it has a transport for: without an SMTP server
+//! e-mails wait in the outbox, without a gateway SMS do. An SMS to staff
+//! outside the hours the office set (`domain::sms::StaffHours`) goes back to
+//! the queue until they begin, without counting as an attempt.
 //!
-//! Logs name a message by its number and kind, never its address or text.
+//! Logs name a message by its number, channel and kind, never its address,
+//! number or text.
 
 use super::Fail;
+use super::gateway::{self, Gateway};
 use crate::config::MailConfig;
 use crate::db::outbox::{self, Message};
 use crate::db::{self, DbConn, Pool};
-use crate::domain::calendar::china_time;
-use crate::domain::mail::{self as rules, AfterFailure};
+use crate::domain::calendar::{Calendar, china_time, from_china_time};
+use crate::domain::mail::{self as rules, AfterFailure, Channel};
+use crate::domain::sms::StaffHours;
 use crate::service::cases::Clock;
 use chrono::{NaiveDate, TimeDelta};
 use lettre::message::{Mailbox, MultiPart, header::ContentType};
@@ -55,7 +61,7 @@ impl Smtp {
         Ok(Smtp { transport, from })
     }
 
-    /// Sends one message. Err((permanent, text)) when it was not accepted.
+    /// Sends one e-mail. Err((permanent, text)) when it was not accepted.
     fn send(&self, m: &Message) -> Result<(), (bool, String)> {
         let to: Mailbox = m
             .recipient
@@ -110,11 +116,101 @@ fn cut(text: &str) -> String {
     text.chars().take(MAX_ERROR).collect()
 }
 
-/// Delivers messages that are due until none is left. Returns how many were sent.
-pub fn deliver_due(conn: &mut DbConn, smtp: &Smtp, worker: &str) -> Result<usize, Fail> {
+/// What a worker delivers with: the mail server and the SMS gateway it has (either may be
+/// missing: that channel's messages wait).
+#[derive(Default)]
+pub struct Transports {
+    pub smtp: Option<Smtp>,
+    pub sms: Option<Gateway>,
+}
+
+impl Transports {
+    /// The transports `config` names, checked (nothing is connected yet).
+    pub fn new(config: &MailConfig) -> Result<Transports, String> {
+        Ok(Transports {
+            smtp: match &config.smtp_url {
+                Some(url) => Some(Smtp::new(url, &config.from)?),
+                None => None,
+            },
+            sms: Gateway::new(&config.sms)?,
+        })
+    }
+
+    /// The channels this worker can deliver.
+    fn channels(&self) -> Vec<&'static str> {
+        let mut c = Vec::new();
+        if self.smtp.is_some() {
+            c.push(Channel::Mail.code());
+        }
+        if self.sms.is_some() {
+            c.push(Channel::Sms.code());
+        }
+        c
+    }
+
+    /// Sends one message on its channel. Err((permanent, text)) when it was not accepted.
+    fn send(&self, m: &Message) -> Result<(), (bool, String)> {
+        match (Channel::parse(&m.channel), &self.smtp, &self.sms) {
+            (Some(Channel::Mail), Some(smtp), _) => smtp.send(m),
+            (Some(Channel::Sms), _, Some(gw)) => gw.send(&gateway::Values {
+                phone: &m.recipient,
+                text: &m.body_text,
+                kind: &m.kind,
+                id: m.id,
+            }),
+            // Not claimed without its transport; a channel unknown to this version.
+            _ => Err((false, format!("no transport for channel {}", m.channel))),
+        }
+    }
+}
+
+/// When an SMS to staff may go, read once per round and only when one is in hand.
+struct Quiet {
+    hours: StaffHours,
+    calendar: Calendar,
+}
+
+/// Delivers messages that are due until none is left; `now_china` is the office's clock
+/// (China time) that staff's SMS hours are kept by. Returns how many were sent.
+pub fn deliver_due(
+    conn: &mut DbConn,
+    transports: &Transports,
+    worker: &str,
+    now_china: chrono::NaiveDateTime,
+) -> Result<usize, Fail> {
+    let channels = transports.channels();
+    if channels.is_empty() {
+        return Ok(0);
+    }
+    let mut quiet: Option<Quiet> = None;
     let mut sent = 0;
-    while let Some(m) = outbox::claim(conn, worker, LEASE)? {
-        match smtp.send(&m) {
+    // Put back for staff hours this round: not claimed again in it, whatever the clock.
+    let mut deferred = Vec::new();
+    while let Some(m) = outbox::claim(conn, worker, LEASE, &channels, &deferred)? {
+        // An SMS to a member of staff waits for their hours.
+        if m.channel == Channel::Sms.code() && m.user_id.is_some() {
+            let q = match quiet.take() {
+                Some(q) => q,
+                None => Quiet {
+                    hours: super::sms_hours(conn)?,
+                    calendar: db::calendar::load(conn)?,
+                },
+            };
+            let at = q.hours.next_allowed(now_china, &q.calendar);
+            quiet = Some(q);
+            if at > now_china {
+                outbox::defer(conn, m.id, worker, from_china_time(at))?;
+                deferred.push(m.id);
+                log::info!(
+                    "{} #{} ({}) waits for staff hours until {at} China time",
+                    m.channel,
+                    m.id,
+                    m.kind
+                );
+                continue;
+            }
+        }
+        match transports.send(&m) {
             Ok(()) => {
                 outbox::mark_sent(conn, m.id, worker)?;
                 sent += 1;
@@ -126,16 +222,22 @@ pub fn deliver_due(conn: &mut DbConn, smtp: &Smtp, worker: &str) -> Result<usize
                     AfterFailure::GiveUp => None,
                 };
                 outbox::mark_failed(conn, m.id, worker, retry_at, &cut(&text))?;
-                let class = log_class(permanent, &text);
+                let class = if m.channel == Channel::Sms.code() {
+                    gateway::log_class(permanent, &text)
+                } else {
+                    log_class(permanent, &text)
+                };
                 match retry_at {
                     Some(at) => log::warn!(
-                        "mail #{} ({}) attempt {}: {class}; next attempt at {at} UTC",
+                        "{} #{} ({}) attempt {}: {class}; next attempt at {at} UTC",
+                        m.channel,
                         m.id,
                         m.kind,
                         m.attempts
                     ),
                     None => log::warn!(
-                        "mail #{} ({}) given up after {} attempt(s): {class}",
+                        "{} #{} ({}) given up after {} attempt(s): {class}",
+                        m.channel,
                         m.id,
                         m.kind,
                         m.attempts
@@ -205,10 +307,7 @@ pub fn spawn(
     config: &MailConfig,
     today: impl Fn() -> NaiveDate + Send + 'static,
 ) -> Result<Handle, String> {
-    let smtp = match &config.smtp_url {
-        Some(url) => Some(Smtp::new(url, &config.from)?),
-        None => None,
-    };
+    let transports = Transports::new(config)?;
     let id = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     let signal = Arc::new((Mutex::new(Signal::default()), Condvar::new()));
     let (poll, scan_every) = (config.poll, config.scan);
@@ -236,14 +335,15 @@ pub fn spawn(
                         Err(e) => log::warn!("mail scan failed: {e}"),
                     }
                 }
-                if let Some(smtp) = &smtp {
+                if !transports.channels().is_empty() {
                     let done = pool.get().map_err(|e| e.to_string()).and_then(|mut c| {
-                        deliver_due(&mut c, smtp, &me).map_err(|e| e.to_string())
+                        deliver_due(&mut c, &transports, &me, china_time(db::now()))
+                            .map_err(|e| e.to_string())
                     });
                     match done {
                         Ok(n) if n > 0 => log::info!("sent {n} message(s)"),
                         Ok(_) => {}
-                        Err(e) => log::warn!("mail delivery stopped: {e}"),
+                        Err(e) => log::warn!("delivery stopped: {e}"),
                     }
                 }
                 let (lock, cv) = &*shared;

@@ -1,10 +1,10 @@
-//! The outbox as an administrator sees it: whether mail can go out at all,
-//! how many messages wait, were sent or were given up, and a resend button
-//! for those given up.
+//! The outbox as an administrator sees it: whether mail and SMS can go out
+//! at all, how many messages wait, were sent or were given up, and a resend
+//! button for those given up.
 
 use crate::db::outbox::{self, Message};
 use crate::domain::calendar::china_time;
-use crate::domain::mail::Status;
+use crate::domain::mail::{Channel, Status};
 use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -23,8 +23,11 @@ const LISTED: i64 = 50;
 pub struct Row {
     pub id: i64,
     pub created: String,
+    /// E-mail or SMS.
+    pub channel: String,
     pub kind: String,
     pub recipient: String,
+    /// The e-mail's subject, or the SMS's text.
     pub subject: String,
     pub status: String,
     pub status_code: String,
@@ -46,12 +49,17 @@ impl Row {
             Some(Status::Sent) => m.sent_at.map(time).unwrap_or_default(),
             _ => String::new(),
         };
+        let subject = match Channel::parse(&m.channel) {
+            Some(Channel::Sms) => m.body_text,
+            _ => m.subject,
+        };
         Row {
             id: m.id,
             created: time(m.created_at),
+            channel: tr.code_or_raw("mail-channel", &m.channel),
             kind: tr.code_or_raw("mail-kind", &m.kind),
             recipient: m.recipient,
-            subject: m.subject,
+            subject,
             status: tr.code_or_raw("mail-status", &m.status),
             status_code: m.status,
             attempts: m.attempts,
@@ -69,6 +77,10 @@ struct MailPage {
     /// The SMTP URL, password hidden; None when not configured.
     smtp: Option<String>,
     from: String,
+    /// The SMS gateway's address (no credentials); None when not configured.
+    sms: Option<String>,
+    /// The hours SMS may reach staff, said.
+    sms_hours: String,
     /// (status, label, count) for queued, sent, failed.
     counts: Vec<(&'static str, String, i64)>,
     failed: Vec<Row>,
@@ -82,13 +94,14 @@ pub async fn show(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
-    let (counts, failed, recent, digest_hour) = state
+    let (counts, failed, recent, digest_hour, sms_hours) = state
         .db(|c| {
             Ok((
                 outbox::counts(c)?,
                 outbox::with_status(c, Status::Failed.code(), LISTED)?,
                 outbox::recent(c, LISTED)?,
                 service::mail::digest_hour(c)?,
+                service::mail::sms_hours(c)?,
             ))
         })
         .await?;
@@ -106,6 +119,18 @@ pub async fn show(
     html(&MailPage {
         smtp: state.mail.shown_url(),
         from: state.mail.from.clone(),
+        sms: state.mail.sms.shown_url(),
+        sms_hours: tr.ta(
+            if sms_hours.working_days_only {
+                "mail-sms-hours-working"
+            } else {
+                "mail-sms-hours-every-day"
+            },
+            &[
+                ("from", &sms_hours.from.to_string()),
+                ("until", &sms_hours.until.to_string()),
+            ],
+        ),
         counts,
         failed: failed.into_iter().map(|m| Row::new(&tr, m)).collect(),
         recent: recent.into_iter().map(|m| Row::new(&tr, m)).collect(),

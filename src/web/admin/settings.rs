@@ -1,6 +1,6 @@
 //! The office's settings: the periods the law leaves to it, the review steps each
-//! agency's answers pass (art. 17), the topic list, and the hour of the supervisors'
-//! daily digest.
+//! agency's answers pass (art. 17), the topic list, the hour of the supervisors' daily
+//! digest, and the hours SMS may reach staff.
 
 use crate::db::{self, agencies::Agency};
 use crate::domain::review::Step;
@@ -8,6 +8,7 @@ use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::service::{
     self, Fail,
+    mail::SmsHoursInput,
     rules::{RulesInput, Topic},
 };
 use crate::web::AppState;
@@ -30,6 +31,8 @@ struct SettingsPage {
     digest_hour: String,
     /// Every agency in tree order, with its depth and its review steps.
     review: Vec<(Agency, usize, Vec<Step>)>,
+    /// Staff's SMS hours as typed, or as stored.
+    sms: SmsHoursInput,
     errors: FieldErrors,
 }
 
@@ -39,6 +42,13 @@ impl SettingsPage {
     }
 }
 
+/// What a refused form typed, shown again instead of what is stored.
+#[derive(Default)]
+struct Typed {
+    digest_hour: Option<String>,
+    sms: Option<SmsHoursInput>,
+}
+
 async fn page(
     ctx: Ctx,
     state: &AppState,
@@ -46,18 +56,18 @@ async fn page(
     topic_name: String,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    page_with_hour(ctx, state, rules, topic_name, None, errors).await
+    page_with(ctx, state, rules, topic_name, Typed::default(), errors).await
 }
 
-async fn page_with_hour(
+async fn page_with(
     ctx: Ctx,
     state: &AppState,
     rules: Option<RulesInput>,
     topic_name: String,
-    digest_hour: Option<String>,
+    typed: Typed,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (stored, topics, hour, review) = state
+    let (stored, topics, hour, review, sms) = state
         .db(|c| {
             let mut steps = db::review::all_steps(c)?;
             let review = tree_order(db::agencies::all(c)?)
@@ -72,6 +82,7 @@ async fn page_with_hour(
                 service::rules::topics(c)?,
                 service::mail::digest_hour(c)?,
                 review,
+                service::mail::sms_hours(c)?,
             ))
         })
         .await?;
@@ -88,8 +99,9 @@ async fn page_with_hour(
             rules,
             topics,
             topic_name,
-            digest_hour: digest_hour.unwrap_or_else(|| hour.to_string()),
+            digest_hour: typed.digest_hour.unwrap_or_else(|| hour.to_string()),
             review,
+            sms: typed.sms.unwrap_or_else(|| SmsHoursInput::from(&sms)),
             errors,
         },
     )
@@ -202,15 +214,41 @@ pub async fn save_mail(
         }
         Err(fields) => {
             let errors = FieldErrors::from_fails(&ctx.tr, &fields);
-            page_with_hour(
-                ctx,
-                &state,
-                None,
-                String::new(),
-                Some(form.digest_hour),
-                errors,
-            )
-            .await
+            let typed = Typed {
+                digest_hour: Some(form.digest_hour),
+                ..Typed::default()
+            };
+            page_with(ctx, &state, None, String::new(), typed, errors).await
+        }
+    }
+}
+
+/// The hours SMS may reach staff (China time), and whether on working days only.
+pub async fn save_sms(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<SmsHoursInput>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let actor = user.actor();
+    let typed = form.clone();
+    let result = state
+        .db(move |c| Fail::for_form(service::mail::save_sms_hours(c, &actor, &typed)))
+        .await?;
+    let ctx = Ctx::from_req(&req);
+    match result {
+        Ok(_) => {
+            flash(&req, ctx.tr.t("settings-sms-saved"));
+            Ok(redirect("/admin/settings"))
+        }
+        Err(fields) => {
+            let errors = FieldErrors::from_fails(&ctx.tr, &fields);
+            let typed = Typed {
+                sms: Some(form),
+                ..Typed::default()
+            };
+            page_with(ctx, &state, None, String::new(), typed, errors).await
         }
     }
 }

@@ -143,6 +143,7 @@ pub async fn edit_form(
         username: u.username,
         display_name: u.display_name,
         email: u.email,
+        phone: u.phone,
         role: u.role,
         agency_id: u.agency_id.map(|a| a.to_string()).unwrap_or_default(),
     };
