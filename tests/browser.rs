@@ -1486,6 +1486,51 @@ async fn print_pushed(b: &Browser, path: &str, cm: f64, keep: bool) -> Printed {
     b.print(&name, false).await.1
 }
 
+/// The dossier of the case with every letter: a cover with the contents, then each item
+/// from the top of a new page, in order, every letter as long as it printed alone.
+async fn dossier_prints_item_by_item(
+    b: &Browser,
+    letters: &[(LetterKind, String, chrono::NaiveDate)],
+    counts: &[(&str, usize)],
+) {
+    let case = letters[0].1.split("/letters/").next().unwrap().to_string();
+    let own: usize = letters
+        .iter()
+        .zip(counts)
+        .filter(|((_, path, _), _)| path.starts_with(&format!("{case}/")))
+        .map(|(_, (_, n))| n)
+        .sum();
+    b.open(&format!("{case}/dossier")).await;
+    let items = b
+        .c()
+        .find_all(Locator::Css(".dossier-contents tbody tr"))
+        .await
+        .unwrap()
+        .len();
+    let (_, p) = b.print("dossier", true).await;
+    let text = p.text();
+    assert!(text.contains("政府信息公开申请案卷") && text.contains("卷内目录"));
+    // Each item's head line opens a page, in order.
+    let mut page = 0;
+    for n in 1..=items {
+        let head = format!("第{n}件");
+        let found = (page + 1..p.pages.len()).find(|&i| {
+            p.pages[i]
+                .iter()
+                .min_by(|a, b| a.y0.total_cmp(&b.y0))
+                .is_some_and(|top| top.text.contains(&head))
+        });
+        page = found
+            .unwrap_or_else(|| panic!("item {n} does not open a page after page {}", page + 1));
+    }
+    assert!(
+        p.pages.len() > own,
+        "{} pages for letters printing {own} pages alone",
+        p.pages.len()
+    );
+    eprintln!("the dossier: {items} items on {} pages", p.pages.len());
+}
+
 async fn letters_print_on_a4(app: TestApp) {
     if !have_browser() || !have_print_tools() {
         return;
@@ -1633,6 +1678,7 @@ async fn letters_print_on_a4(app: TestApp) {
         }
     }
     eprintln!("pages printed on A4: {counts:?}");
+    dossier_prints_item_by_item(&b, &letters, &counts).await;
     // Layout does not depend on the database: once is enough.
     if app.db.backend == common::Backend::Sqlite {
         let (_, answer, on) = letters
