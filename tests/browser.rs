@@ -28,6 +28,7 @@ both_backends!(
     review_and_sign_off_then_the_record_printed,
     the_yearly_report_opened_downloaded_and_finalised,
     apply_online_confirm_and_track,
+    forwarded_then_sent_to_a_drafting_unit,
 );
 
 const CHROMEDRIVER: &str = "chromedriver";
@@ -926,6 +927,98 @@ async fn apply_online_confirm_and_track(app: TestApp) {
     assert_eq!(b.text_of(".due").await, "2024-10-30");
     assert_eq!(b.text_of(".files li").await, "申请书.pdf");
     b.screenshot("tracked").await;
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+/// An application sent to the wrong bureau is forwarded by its clerk; at the right
+/// bureau the case goes to a division, whose clerk signs for it and replies, and the
+/// reply shows on the case.
+async fn forwarded_then_sent_to_a_drafting_unit(app: TestApp) {
+    if !have_browser() {
+        return;
+    }
+    setup(&app);
+    app.agency("CZ-HB", "常州市环境保护局", "department", Some("CZ"));
+    app.agency("CZ-HB-JC", "监测科", "other", Some("CZ-HB"));
+    app.user("zhao", "clerk", Some("CZ-HB"));
+    app.user("liu", "clerk", Some("CZ-HB-JC"));
+    app.set_today("2024-09-27");
+    let b = Browser::launch(&app, "units").await;
+    b.open("/apply").await;
+    b.choose("#agency_code", "常州市国土资源局").await;
+    b.fill("#requester_name", "张三").await;
+    b.fill("#phone", "13800000000").await;
+    b.fill("#subject", "某化工企业2023年的排污监测数据").await;
+    b.press("提交申请").await;
+    let number = b.text_of(".number").await;
+    assert_eq!(number, "CZ-GTJ-2024-0001");
+    // The land bureau's clerk sends it on to the environment bureau.
+    b.login("wang", PASSWORD, "/cases/mine").await;
+    b.follow("网上申请").await;
+    b.choose("select[name=to_agency]", "常州市环境保护局").await;
+    b.fill(
+        "input[name=forward_reason]",
+        "排污监测数据由环境保护部门掌握",
+    )
+    .await;
+    b.press("转送").await;
+    b.expect_text("已转送，在该机关的编号为 CZ-HB-2024-0001")
+        .await;
+    b.logout().await;
+    // There it is confirmed and sent to the monitoring division.
+    b.login("zhao", PASSWORD, "/cases/mine").await;
+    b.follow("网上申请").await;
+    b.expect_text("CZ-HB-2024-0001").await;
+    b.press("确认并登记").await;
+    b.expect_text("网上申请已确认，案件已登记。").await;
+    let case_path = b.path().await;
+    let details = b.open_details("交承办单位办理").await;
+    details
+        .find(Locator::XPath(".//label[contains(., '监测科')]/input"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(
+        &details
+            .find(Locator::Css("textarea[name=note]"))
+            .await
+            .unwrap(),
+        "请提供该企业2023年的监测报告",
+    )
+    .await;
+    let submit = details
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap();
+    b.click_and_wait(&submit).await;
+    b.expect_path(&case_path).await;
+    b.expect_text("已办理：交承办单位办理").await;
+    b.expect_text("待签收").await;
+    b.logout().await;
+    // The division's clerk finds it, signs for it and replies.
+    b.login("liu", PASSWORD, "/cases/mine").await;
+    b.follow("交办事项").await;
+    b.expect_path("/tasks").await;
+    b.follow("CZ-HB-2024-0001").await;
+    b.expect_text("请提供该企业2023年的监测报告").await;
+    b.press("签收").await;
+    b.expect_text("已签收。").await;
+    b.fill(
+        "textarea[name=answer]",
+        "已找到2023年第一至四季度监测报告，建议予以公开",
+    )
+    .await;
+    b.press("答复").await;
+    b.expect_text("已答复公开办。").await;
+    b.screenshot("unit-replied").await;
+    b.logout().await;
+    b.login("zhao", PASSWORD, "/cases/mine").await;
+    b.open(&case_path).await;
+    b.expect_text("已找到2023年第一至四季度监测报告").await;
+    b.screenshot("case-with-reply").await;
     assert_eq!(b.console_errors().await, Vec::<String>::new());
     b.close().await;
 }
