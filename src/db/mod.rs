@@ -224,12 +224,15 @@ pub fn ping(conn: &mut DbConn) -> bool {
     conn.batch_execute("SELECT 1").is_ok()
 }
 
-/// Refreshes SQLite's planner statistics as the data grows; PostgreSQL's
-/// autovacuum does this by itself.
+/// After a bulk load (a ledger import, demo data): fresh planner statistics, and
+/// on PostgreSQL the visibility map the report's index-only scans need, at once
+/// rather than whenever autovacuum comes round. Outside any transaction.
 pub fn optimize(conn: &mut DbConn) -> QueryResult<()> {
     match conn {
         DbConn::Sqlite(c) => c.batch_execute("PRAGMA optimize"),
-        DbConn::Pg(_) => Ok(()),
+        DbConn::Pg(c) => {
+            c.batch_execute("VACUUM (ANALYZE) cases, case_events, appeals, requesters")
+        }
     }
 }
 

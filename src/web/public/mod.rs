@@ -116,23 +116,20 @@ async fn apply_page(
     )
 }
 
-pub async fn apply_form(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let input = ApplyInput {
+/// An empty form, with its one-time token.
+fn blank() -> ApplyInput {
+    ApplyInput {
         form_token: uuid::Uuid::new_v4().to_string(),
         requester_type: "natural_person".into(),
         id_type: "resident_id".into(),
         delivery_method: "email".into(),
         ..Default::default()
-    };
-    apply_page(
-        ctx,
-        &state,
-        input,
-        FieldErrors::default(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    }
+}
+
+pub async fn apply_form(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let (errors, status) = (FieldErrors::default(), StatusCode::OK);
+    apply_page(ctx, &state, blank(), errors, None, status).await
 }
 
 /// The posted form: url-encoded as other systems post it, or with files as the
@@ -159,9 +156,10 @@ pub async fn apply(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let (input, sent) = read_application(&req, payload).await?;
     let ctx = Ctx::from_req(&req);
     let tr = ctx.tr;
+    // The limit first: an address past it does not get to send files (up to 100 MiB a
+    // post) to be read into memory.
     if over_limit(
         &state,
         format!("apply:{}", super::client::of(&req)),
@@ -172,8 +170,9 @@ pub async fn apply(
     {
         let alert = Some(tr.t("apply-too-many"));
         let status = StatusCode::TOO_MANY_REQUESTS;
-        return apply_page(ctx, &state, input, FieldErrors::default(), alert, status).await;
+        return apply_page(ctx, &state, blank(), FieldErrors::default(), alert, status).await;
     }
+    let (input, sent) = read_application(&req, payload).await?;
     if !input.website.trim().is_empty() {
         // A robot filled the hidden field: it is shown what a person would be, and
         // nothing is stored.
