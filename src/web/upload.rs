@@ -59,6 +59,10 @@ pub async fn read(
     let mut fields = Vec::new();
     let mut files = Vec::new();
     let mut text = 0usize;
+    // All a form may carry: its files, one more (to be refused by name) and its text.
+    // Past that the post is refused outright rather than read on.
+    let most = (max_files + 1) * max_file + MAX_TEXT;
+    let mut read = 0usize;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(bad)?;
         let name = field.name().unwrap_or_default().to_string();
@@ -74,6 +78,10 @@ pub async fn read(
         let mut too_large = false;
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(bad)?;
+            read += chunk.len();
+            if read > most {
+                return Err(AppError::BadRequest("error-too-large"));
+            }
             if too_large || bytes.len() + chunk.len() > limit {
                 too_large = true;
                 bytes = Vec::new();
