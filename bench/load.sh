@@ -74,10 +74,17 @@ for backend in "${BACKENDS[@]}"; do
     "$BIN" --database-url "$URL" demo-data --cases "$CASES" --force | head -1
     GONGKAI_DATABASE_URL="$URL" GONGKAI_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
     SERVER=$!
-    for _ in $(seq 1 100); do
-        curl -sf "$BASE/healthz" >/dev/null && break
+    # Up to two minutes: at start gongkai refreshes the deadlines of every stopped clock.
+    started=$(date +%s)
+    until curl -sf "$BASE/healthz" >/dev/null; do
+        if [ $(($(date +%s) - started)) -gt 120 ]; then
+            echo "gongkai did not start:" >&2
+            cat "$WORK/serve.log" >&2
+            exit 1
+        fi
         sleep 0.2
     done
+    echo "== $backend: serving after $(($(date +%s) - started)) s"
     supervisor=$(login demo-supervisor)
     clerk=$(login demo-clerk)
     # A case of the city and a two-character name to search for, from the list itself.
