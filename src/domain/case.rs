@@ -1172,6 +1172,12 @@ pub fn check_outcome(outcome: Outcome, f: &Facts) -> Result<(), &'static str> {
     }
 }
 
+/// A case number as gongkai gives them: `{agency code}-{year}-{sequence of 4 digits}`
+/// (historical numbers imported from a ledger are kept as they were).
+pub fn case_number(agency_code: &str, year: i32, seq: i32) -> String {
+    format!("{agency_code}-{year}-{seq:04}")
+}
+
 /// Masks an identity number for lists: the first three and last four characters stay.
 pub fn mask_id(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();

@@ -56,7 +56,8 @@ pub struct Applied {
     pub code: Option<String>,
 }
 
-fn access_code() -> String {
+/// A new access code (`domain::public::CODE_ALPHABET`).
+pub fn access_code() -> String {
     let mut rng = rand::rng();
     (0..CODE_LEN)
         .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
@@ -135,7 +136,7 @@ pub fn apply(
         let (agency_id, agency_code) = check(conn, i)?;
         let year = arrived_at.year();
         let seq = db::cases::next_number(conn, agency_id, year, "case")?;
-        let tracking_no = format!("{agency_code}-{year}-{seq:04}");
+        let tracking_no = case::case_number(&agency_code, year, seq);
         let code = access_code();
         let id = q::insert(
             conn,
@@ -368,7 +369,7 @@ pub fn forward(
             return Err(Fail::field("application", "application-decided"));
         }
         let seq = db::cases::next_number(conn, target.id, a.year, "case")?;
-        let new_no = format!("{}-{}-{seq:04}", target.code, a.year);
+        let new_no = case::case_number(&target.code, a.year, seq);
         let Some(forward_id) = q::forward(conn, &a, target.id, seq, &new_no, &reason, staff.id)?
         else {
             return Err(Fail::field("application", "application-decided"));

@@ -4,7 +4,7 @@
 //! checked to be, never sniffed.
 
 use super::AppState;
-use super::cases::{Shown, case_page, conflict};
+use super::cases::{Shown, case_page, conflict, staff};
 use super::page::{Ctx, FieldErrors, flash, redirect};
 use super::session::CurrentUser;
 use super::upload::{self, Sent};
@@ -12,7 +12,6 @@ use crate::db::attachments::Listed;
 use crate::domain::attachment::{self as rules, File, MAX_BYTES, MAX_PER_APPLICATION, Refusal};
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::service::cases::Staff;
 use crate::service::{self, Fail};
 use actix_multipart::Multipart;
 use actix_web::http::{StatusCode, header};
@@ -78,15 +77,6 @@ fn refusal(tr: &Tr, name: &str, r: &Refusal) -> String {
 /// kept (a larger one is marked, not kept).
 pub async fn read(req: &HttpRequest, form: Multipart) -> Result<upload::Upload, AppError> {
     upload::read(req, form, MAX_BYTES, MAX_PER_APPLICATION).await
-}
-
-fn staff(conn: &mut crate::db::DbConn, user: &CurrentUser) -> Result<Staff, AppError> {
-    let tree = service::agencies::tree(conn)?;
-    Ok(Staff {
-        id: user.id,
-        role: user.role,
-        scope: user.scope(&tree),
-    })
 }
 
 /// Adds a file to a case: its kind and the file, with the case's version.

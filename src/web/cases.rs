@@ -45,14 +45,19 @@ impl Env {
     }
 }
 
-pub fn env(conn: &mut DbConn, user: &CurrentUser, today: NaiveDate) -> Result<Env, AppError> {
+/// The signed-in user as the services know staff: role and the agencies in scope.
+pub fn staff(conn: &mut DbConn, user: &CurrentUser) -> Result<Staff, AppError> {
     let tree = service::agencies::tree(conn)?;
+    Ok(Staff {
+        id: user.id,
+        role: user.role,
+        scope: user.scope(&tree),
+    })
+}
+
+pub fn env(conn: &mut DbConn, user: &CurrentUser, today: NaiveDate) -> Result<Env, AppError> {
     Ok(Env {
-        staff: Staff {
-            id: user.id,
-            role: user.role,
-            scope: user.scope(&tree),
-        },
+        staff: staff(conn, user)?,
         calendar: db::calendar::load(conn)?,
         settings: service::rules::load(conn)?,
         today,

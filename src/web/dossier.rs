@@ -4,7 +4,7 @@
 //! styles inlined, its images embedded) with its PDF files beside it.
 
 use super::AppState;
-use super::cases::{describe, timeline_time};
+use super::cases::{describe, staff, timeline_time};
 use super::page::Ctx;
 use super::session::CurrentUser;
 use crate::db;
@@ -191,15 +191,6 @@ pub fn render(tr: Tr, d: &Dossier, mode: Mode) -> Result<(String, Vec<Beside<'_>
     Ok((html, beside))
 }
 
-fn staff(conn: &mut db::DbConn, user: &CurrentUser) -> Result<Staff, AppError> {
-    let tree = service::agencies::tree(conn)?;
-    Ok(Staff {
-        id: user.id,
-        role: user.role,
-        scope: user.scope(&tree),
-    })
-}
-
 /// A case's dossier, to read and print.
 pub async fn show(
     ctx: Ctx,
@@ -293,17 +284,15 @@ pub async fn export(
             let mut out = std::io::Cursor::new(Vec::new());
             let n = zip_of_year(c, tr, &staff, agency, year, &mut out)?;
             service::dossier::exported(c, &user.actor(), year, &label, n)?;
-            Ok((format!("dossiers-{label}-{year}.zip"), out.into_inner()))
+            let stem = rules::file_stem(&format!("dossiers-{label}-{year}"));
+            Ok((format!("{stem}.zip"), out.into_inner()))
         })
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/zip"))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"{}\"",
-                rules::file_stem(&name).replace("_zip", ".zip")
-            ),
+            format!("attachment; filename=\"{name}\""),
         ))
         .body(bytes))
 }

@@ -6,7 +6,7 @@
 use super::AppState;
 use super::attachments;
 use super::cases::env;
-use super::csrf::CsrfForm;
+use super::csrf::{CsrfForm, NoFields};
 use super::page::{Ctx, FieldErrors, flash, html_status, redirect};
 use super::session::CurrentUser;
 use crate::db::units::Task;
@@ -145,9 +145,6 @@ async fn after(
         Err(e) => Err(e.into()),
     }
 }
-
-#[derive(serde::Deserialize)]
-pub struct NoFields {}
 
 pub async fn sign(
     req: HttpRequest,

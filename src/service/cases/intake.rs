@@ -427,7 +427,7 @@ pub(crate) fn record_in(
             None => {
                 let year = chrono::Datelike::year(&i.received_on);
                 let seq = q::next_number(conn, agency.id, year, "case")?;
-                (format!("{}-{year}-{seq:04}", agency.code), year, seq)
+                (case::case_number(&agency.code, year, seq), year, seq)
             }
         };
         let id = q::insert_case(

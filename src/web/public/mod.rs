@@ -14,9 +14,7 @@ use crate::db::agencies::Agency;
 use crate::domain::attachment::{MAX_BYTES, MAX_PER_APPLICATION};
 use crate::domain::calendar::china_time;
 use crate::domain::outcome::RequesterType;
-use crate::domain::public::{
-    APPLY_LIMIT, APPLY_WINDOW, CODE_ALPHABET, CODE_LEN, TRACK_LIMIT, TRACK_WINDOW,
-};
+use crate::domain::public::{APPLY_LIMIT, APPLY_WINDOW, TRACK_LIMIT, TRACK_WINDOW};
 use crate::error::AppError;
 use crate::service::Fail;
 use crate::service::cases::{DELIVERY_FORMS, ID_TYPES, MAX_SUBJECT};
@@ -176,16 +174,10 @@ pub async fn apply(
     if !input.website.trim().is_empty() {
         // A robot filled the hidden field: it is shown what a person would be, and
         // nothing is stored.
-        let mut rng = rand::rng();
-        let code = (0..CODE_LEN)
-            .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
-            .collect();
         let year = chrono::Datelike::year(&state.today());
-        let tracking_no = format!(
-            "{}-{year}-{:04}",
-            input.agency_code.trim(),
-            rng.random_range(1..10000)
-        );
+        let seq = rand::rng().random_range(1..10000);
+        let tracking_no = crate::domain::case::case_number(input.agency_code.trim(), year, seq);
+        let code = svc::access_code();
         return html(&AppliedPage {
             ctx,
             tracking_no,
