@@ -8,7 +8,7 @@
 //! refuses for good is shown to the administrator, who sends it again.
 
 mod common;
-use common::{TestApp, act, case_id, issue};
+use common::{TestApp, act, case_id, issue, until};
 use diesel::prelude::*;
 use gongkai::config::MailConfig;
 use gongkai::db::{self, outbox};
@@ -228,17 +228,6 @@ fn config(url: &str) -> MailConfig {
         scan: None,
         ..MailConfig::default()
     }
-}
-
-/// Polls `f` until it gives a value (20 seconds at most).
-async fn until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..400 {
-        if let Some(v) = f() {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 /// The e-mails in the outbox, oldest first (SMS, to applicants who gave only a mobile

@@ -9,7 +9,7 @@
 //! gateway SMS wait in the outbox, and the administrator's page says so.
 
 mod common;
-use common::{Browser, TestApp, act, case_id, form_value, issue};
+use common::{Browser, TestApp, act, case_id, form_value, issue, until};
 use diesel::prelude::*;
 use gongkai::config::{MailConfig, SmsConfig};
 use gongkai::db::{self, outbox};
@@ -199,17 +199,6 @@ fn config(addr: SocketAddr) -> MailConfig {
         },
         ..MailConfig::default()
     }
-}
-
-/// Polls `f` until it gives a value (20 seconds at most).
-async fn until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..400 {
-        if let Some(v) = f() {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 fn messages(app: &TestApp) -> Vec<outbox::Message> {

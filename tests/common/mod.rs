@@ -745,3 +745,14 @@ pub async fn issue(b: &Browser, id: i64, kind: &str) -> Page {
 pub fn date(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
+
+/// Polls `f` until it gives a value (20 seconds at most).
+pub async fn until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..400 {
+        if let Some(v) = f() {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
