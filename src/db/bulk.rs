@@ -10,7 +10,7 @@
 
 use super::DbConn;
 use super::cases::{Derived, RequesterFields};
-use super::schema::{agencies, appeals, case_events, cases, counters, requesters};
+use super::schema::{agencies, appeals, case_events, case_grams, cases, counters, requesters};
 use crate::domain::appeal::{Grounds, Kind};
 use crate::domain::case::Event;
 use crate::domain::outcome::AppealResult;
@@ -180,6 +180,13 @@ struct AppealRow<'a> {
     updated_at: NaiveDateTime,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = case_grams, treat_none_as_default_value = false)]
+struct GramRow {
+    gram: i64,
+    case_id: i64,
+}
+
 /// Writes rows of a table with `columns` columns, on the connection's own
 /// backend (diesel's batch insert goes through neither generically over the
 /// multi-backend connection). PostgreSQL: one COPY, which has no parameter
@@ -332,7 +339,7 @@ fn write(conn: &mut DbConn, batch: &[BulkCase]) -> QueryResult<Written> {
             closed_on: c.derived.closed_on,
             late: c.derived.late,
             // As intake fills it (db::cases::insert_case).
-            search: format!("{} {} {}", tracking_no, c.requester.name, c.subject).to_lowercase(),
+            search: super::search::text(tracking_no, &c.requester.name, &c.subject),
             public_code: &c.public_code,
             intake_token: c.intake_token.as_deref(),
             version: c.version,
@@ -342,6 +349,22 @@ fn write(conn: &mut DbConn, batch: &[BulkCase]) -> QueryResult<Written> {
         })
         .collect();
     write_rows!(conn, cases::table, &rows[..], 32)?;
+    let mut grams = Vec::new();
+    for row in &rows {
+        for gram in super::search::grams(&row.search) {
+            grams.push(GramRow {
+                gram,
+                case_id: row.id,
+            });
+        }
+        if grams.len() >= 200_000 {
+            write_rows!(conn, case_grams::table, &grams[..], 2)?;
+            grams.clear();
+        }
+    }
+    if !grams.is_empty() {
+        write_rows!(conn, case_grams::table, &grams[..], 2)?;
+    }
     drop(rows);
 
     log::debug!("bulk: cases in {:?}", t.elapsed());

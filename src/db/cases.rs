@@ -326,8 +326,8 @@ pub fn next_number(conn: &mut DbConn, agency_id: i64, year: i32, name: &str) -> 
 
 pub fn insert_case(conn: &mut DbConn, c: &NewCase) -> QueryResult<i64> {
     let t = now();
-    let search = format!("{} {} {}", c.tracking_no, c.requester.name, c.subject).to_lowercase();
-    diesel::insert_into(cases::table)
+    let search = super::search::text(c.tracking_no, &c.requester.name, c.subject);
+    let id = diesel::insert_into(cases::table)
         .values((
             (
                 cases::tracking_no.eq(c.tracking_no),
@@ -349,7 +349,7 @@ pub fn insert_case(conn: &mut DbConn, c: &NewCase) -> QueryResult<i64> {
                 cases::topic.eq(c.topic),
                 cases::assigned_to.eq(c.assigned_to),
                 cases::status.eq("open"),
-                cases::search.eq(search),
+                cases::search.eq(&search),
                 cases::public_code.eq(c.public_code),
                 cases::intake_token.eq(c.intake_token),
                 cases::version.eq(1),
@@ -359,7 +359,9 @@ pub fn insert_case(conn: &mut DbConn, c: &NewCase) -> QueryResult<i64> {
             ),
         ))
         .returning(cases::id)
-        .get_result(conn)
+        .get_result(conn)?;
+    super::search::index(conn, id, &search)?;
+    Ok(id)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Case>> {
@@ -407,8 +409,8 @@ pub struct Details<'a> {
 
 pub fn set_details(conn: &mut DbConn, id: i64, d: &Details) -> QueryResult<usize> {
     let case = find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
-    let search =
-        format!("{} {} {}", case.tracking_no, case.requester_name, d.subject).to_lowercase();
+    let search = super::search::text(&case.tracking_no, &case.requester_name, d.subject);
+    super::search::index(conn, id, &search)?;
     diesel::update(cases::table.find(id))
         .set((
             cases::subject.eq(d.subject),
@@ -654,10 +656,24 @@ pub struct Filter {
 
 type Boxed<'a> = cases::BoxedQuery<'a, super::MultiBackend>;
 
-fn filtered(f: &Filter) -> Boxed<'_> {
+/// How a query reads the agency filter.
+#[derive(Clone, Copy, PartialEq)]
+enum Agencies {
+    /// By the agency index: best for a count.
+    Indexed,
+    /// Row by row (`agency_id + 0`), so SQLite walks the list-order index and stops
+    /// after a page; by the agency index it reads and sorts every case of a city.
+    Checked,
+}
+
+/// The cases `f` asks for; `found`: the candidates of its text from the search index.
+fn filtered<'a>(f: &'a Filter, agencies: Agencies, found: Option<&[i64]>) -> Boxed<'a> {
     let mut q = cases::table.into_boxed();
     if let Some(ids) = &f.agencies {
-        q = q.filter(cases::agency_id.eq_any(ids.clone()));
+        q = match agencies {
+            Agencies::Indexed => q.filter(cases::agency_id.eq_any(ids.clone())),
+            Agencies::Checked => q.filter((cases::agency_id + 0i64).eq_any(ids.clone())),
+        };
     }
     if let Some(u) = f.assigned_to {
         q = q.filter(cases::assigned_to.eq(u));
@@ -738,21 +754,49 @@ fn filtered(f: &Filter) -> Boxed<'_> {
         let pattern = format!("%{}%", escape_like(&t.to_lowercase()));
         // An identity number or credit code matches exactly, through the requester; the
         // agency filter above keeps it within the user's scope.
-        let holder = requesters::table
-            .filter(
-                requesters::id_number
-                    .eq(t.to_uppercase())
-                    .or(requesters::credit_code.eq(t.to_uppercase())),
-            )
-            .select(requesters::id);
-        q = q.filter(
-            cases::search
-                .like(pattern)
-                .escape('\\')
-                .or(cases::requester_id.eq_any(holder)),
-        );
+        let holder = || {
+            requesters::table
+                .filter(
+                    requesters::id_number
+                        .eq(t.to_uppercase())
+                        .or(requesters::credit_code.eq(t.to_uppercase())),
+                )
+                .select(requesters::id)
+        };
+        let text = cases::search
+            .like(pattern)
+            .escape('\\')
+            .or(cases::requester_id.eq_any(holder()));
+        q = match found {
+            // Only the cases the search index names can match.
+            Some(ids) => q.filter(cases::id.eq_any(ids.to_vec())).filter(text),
+            None => q.filter(text),
+        };
     }
     q
+}
+
+/// The cases a text can match, from the search index and the requesters holding
+/// it as identity number or credit code; None when the index cannot narrow it.
+fn candidates(conn: &mut DbConn, t: &str) -> QueryResult<Option<Vec<i64>>> {
+    let Some(mut ids) = super::search::candidates(conn, &t.to_lowercase())? else {
+        return Ok(None);
+    };
+    let holders = requesters::table
+        .filter(
+            requesters::id_number
+                .eq(t.to_uppercase())
+                .or(requesters::credit_code.eq(t.to_uppercase())),
+        )
+        .select(requesters::id);
+    let theirs: Vec<i64> = cases::table
+        .filter(cases::requester_id.eq_any(holders))
+        .select(cases::id)
+        .load(conn)?;
+    ids.extend(theirs);
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(ids))
 }
 
 /// One page of cases: open ones first by due date, then the rest newest first.
@@ -769,9 +813,13 @@ pub fn list(
         cases::received_on.desc(),
         cases::id.desc(),
     );
-    // A text search scans the table: count in the same pass instead of twice.
+    let found = match &f.text {
+        Some(t) => candidates(conn, t.trim())?,
+        None => None,
+    };
+    // A text search reads each candidate's text: count in the same pass.
     if f.text.is_some() {
-        let rows: Vec<(Case, i64)> = filtered(f)
+        let rows: Vec<(Case, i64)> = filtered(f, Agencies::Indexed, found.as_deref())
             .select((
                 Case::as_select(),
                 diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
@@ -787,8 +835,17 @@ pub fn list(
             return Ok((Vec::new(), 0));
         }
     }
-    let total: i64 = filtered(f).count().get_result(conn)?;
-    let rows = filtered(f)
+    let total: i64 = filtered(f, Agencies::Indexed, found.as_deref())
+        .count()
+        .get_result(conn)?;
+    // SQLite reads a few thousand cases by agency and sorts them faster than it
+    // walks the list order past other agencies' cases; for more it is the reverse.
+    let by = if matches!(conn, DbConn::Sqlite(_)) && total > 2000 {
+        Agencies::Checked
+    } else {
+        Agencies::Indexed
+    };
+    let rows = filtered(f, by, found.as_deref())
         .select(Case::as_select())
         .order(order)
         .offset(offset)

@@ -9,13 +9,16 @@ pub mod audit;
 pub mod bulk;
 pub mod calendar;
 pub mod cases;
+pub mod generations;
 pub mod login_attempts;
 pub mod outbox;
 pub mod report;
 pub mod review;
 pub mod schema;
+pub mod search;
 pub mod sessions;
 pub mod settings;
+pub mod timing;
 pub mod units;
 pub mod uploads;
 pub mod users;
@@ -116,6 +119,9 @@ impl ManageConnection for Manager {
                 // A request waits at most this long for a row another writer
                 // holds, then fails with "busy" instead of hanging.
                 conn.batch_execute("SET lock_timeout = '5s'")?;
+                if let Some(i) = timing::from_env() {
+                    conn.set_instrumentation(i);
+                }
                 Ok(DbConn::Pg(conn))
             }
             Target::Sqlite(path) => {
@@ -128,6 +134,9 @@ impl ManageConnection for Manager {
                      PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
                      PRAGMA optimize = 0x10002;",
                 )?;
+                if let Some(i) = timing::from_env() {
+                    conn.set_instrumentation(i);
+                }
                 Ok(DbConn::Sqlite(conn))
             }
         }
@@ -231,7 +240,7 @@ pub fn optimize(conn: &mut DbConn) -> QueryResult<()> {
     match conn {
         DbConn::Sqlite(c) => c.batch_execute("PRAGMA optimize"),
         DbConn::Pg(c) => {
-            c.batch_execute("VACUUM (ANALYZE) cases, case_events, appeals, requesters")
+            c.batch_execute("VACUUM (ANALYZE) cases, case_events, case_grams, appeals, requesters")
         }
     }
 }

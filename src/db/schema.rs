@@ -355,7 +355,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    generations (name) {
+        name -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_grams (gram, case_id) {
+        gram -> BigInt,
+        case_id -> BigInt,
+    }
+}
+
 diesel::joinable!(applications -> agencies (agency_id));
+diesel::joinable!(case_grams -> cases (case_id));
 diesel::joinable!(unit_tasks -> cases (case_id));
 diesel::joinable!(application_forwards -> applications (application_id));
 diesel::joinable!(review_queue -> cases (case_id));
@@ -367,6 +382,8 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(letters -> cases (case_id));
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
+    generations,
+    case_grams,
     users,
     calendar_days,
     settings,

@@ -15,17 +15,27 @@ pub struct Bootstrap {
     pub calendar_days_loaded: usize,
 }
 
-pub fn ensure(conn: &mut DbConn) -> Result<Bootstrap, Fail> {
-    let mut out = Bootstrap::default();
-    if db::calendar::count(conn)? == 0 {
-        let s = super::calendar::import(
-            conn,
-            &Actor::system(),
-            "holidays-cn.csv (bundled)",
-            files::calendar::BUNDLED.as_bytes(),
-        )?;
-        out.calendar_days_loaded = s.added;
+/// Loads the bundled official calendar into a database that has none; how many
+/// days it added. Whatever derives deadlines in bulk (demo data, a ledger import)
+/// calls it first, so no deadline is counted without the holidays.
+pub fn calendar(conn: &mut DbConn) -> Result<usize, Fail> {
+    if db::calendar::count(conn)? > 0 {
+        return Ok(0);
     }
+    let s = super::calendar::import(
+        conn,
+        &Actor::system(),
+        "holidays-cn.csv (bundled)",
+        files::calendar::BUNDLED.as_bytes(),
+    )?;
+    Ok(s.added)
+}
+
+pub fn ensure(conn: &mut DbConn) -> Result<Bootstrap, Fail> {
+    let mut out = Bootstrap {
+        calendar_days_loaded: calendar(conn)?,
+        ..Default::default()
+    };
     if db::users::count(conn)? == 0 {
         let password = auth::one_time_password();
         let hash = auth::hash_password(&password);

@@ -277,6 +277,8 @@ pub fn run(conn: &mut DbConn, opts: &Options, today: NaiveDate) -> Result<Summar
         summary.users.push(login.clone());
     }
 
+    // Deadlines count working days: the official calendar first.
+    super::bootstrap::calendar(conn)?;
     let calendar = db::calendar::load(conn)?;
     let settings = super::rules::load(conn)?;
     let clock = Clock {

@@ -38,6 +38,8 @@ pub fn import<R: Read>(
     input: R,
     today: NaiveDate,
 ) -> Result<ImportSummary, Fail> {
+    // Deadlines count working days: the official calendar first.
+    super::bootstrap::calendar(conn)?;
     let calendar = db::calendar::load(conn)?;
     let settings = super::rules::load(conn)?;
     let agency_ids: HashMap<String, i64> = db::agencies::all(conn)?

@@ -5,6 +5,7 @@
 pub mod agencies;
 pub mod attachments;
 pub mod bootstrap;
+pub mod cache;
 pub mod calendar;
 pub mod cases;
 pub mod demo;

@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 const PAGE_SIZE: i64 = 50;
 
 /// An appeal as lists show it: with its case and the office's answer deadline.
+#[derive(Clone)]
 pub struct AppealRow {
     pub appeal: q::Appeal,
     pub tracking_no: String,
@@ -158,7 +159,7 @@ pub async fn list(
                 all.iter().map(|a| (a.id, a.short_name.clone())).collect();
             let rows = found
                 .into_iter()
-                .map(|l| AppealRow::new(l, &names, &env.calendar, today))
+                .map(|l| AppealRow::new(l, &names, &env.reference.calendar, today))
                 .collect();
             let visible: Vec<Agency> = super::admin::agencies::tree_order(all)
                 .into_iter()
@@ -223,7 +224,7 @@ pub async fn show(
                 requester_name: case.requester_name,
             };
             Ok((
-                AppealRow::new(listed, &names, &env.calendar, today),
+                AppealRow::new(listed, &names, &env.reference.calendar, today),
                 related,
                 events,
             ))

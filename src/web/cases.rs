@@ -8,17 +8,19 @@ use super::attachments::AttachmentRow;
 use super::csrf::{CsrfForm, NoFields};
 use super::page::{Ctx, FieldErrors, flash, html_status, redirect};
 use super::session::CurrentUser;
+use crate::db::generations::Generations;
 use crate::db::{self, DbConn, agencies::Agency, cases as q};
 use crate::domain::appeal;
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{self, Action, Event};
-use crate::domain::deadline::{Deadline, Settings, Step};
+use crate::domain::deadline::{Deadline, Step};
 use crate::domain::fees;
 use crate::domain::outcome::{Channel, Ground, Outcome, RequesterType};
 use crate::domain::review::Step as ReviewStep;
 use crate::domain::scope::Role;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::service::cache::Reference;
 use crate::service::cases::{Clock, IntakeInput, Staff};
 use crate::service::{self, Fail};
 use actix_web::http::StatusCode;
@@ -26,20 +28,23 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Everything a request needs to act on cases: who, where, and the clock.
 pub struct Env {
     pub staff: Staff,
-    pub calendar: Calendar,
-    pub settings: Settings,
+    /// Agencies, calendar, rules, topics and users, as kept by the process.
+    pub reference: Arc<Reference>,
+    /// The generations read at the start of the request's database work.
+    pub generations: Generations,
     pub today: NaiveDate,
 }
 
 impl Env {
     pub fn clock(&self) -> Clock<'_> {
         Clock {
-            calendar: &self.calendar,
-            settings: &self.settings,
+            calendar: &self.reference.calendar,
+            settings: &self.reference.settings,
             today: self.today,
         }
     }
@@ -47,19 +52,26 @@ impl Env {
 
 /// The signed-in user as the services know staff: role and the agencies in scope.
 pub fn staff(conn: &mut DbConn, user: &CurrentUser) -> Result<Staff, AppError> {
-    let tree = service::agencies::tree(conn)?;
-    Ok(Staff {
+    let generations = db::generations::read(conn)?;
+    let reference = service::cache::reference(conn, generations.reference)?;
+    Ok(staff_of(user, &reference))
+}
+
+fn staff_of(user: &CurrentUser, reference: &Reference) -> Staff {
+    Staff {
         id: user.id,
         role: user.role,
-        scope: user.scope(&tree),
-    })
+        scope: user.scope(&reference.tree),
+    }
 }
 
 pub fn env(conn: &mut DbConn, user: &CurrentUser, today: NaiveDate) -> Result<Env, AppError> {
+    let generations = db::generations::read(conn)?;
+    let reference = service::cache::reference(conn, generations.reference)?;
     Ok(Env {
-        staff: staff(conn, user)?,
-        calendar: db::calendar::load(conn)?,
-        settings: service::rules::load(conn)?,
+        staff: staff_of(user, &reference),
+        reference,
+        generations,
         today,
     })
 }
@@ -721,8 +733,8 @@ fn extension_view(
         let after = crate::domain::deadline::compute(
             case.received_on,
             &case::clock_events(&with),
-            &env.calendar,
-            &env.settings,
+            &env.reference.calendar,
+            &env.reference.settings,
             env.today,
         );
         v.if_approved = after.due_on;
@@ -811,7 +823,7 @@ fn load(
                 agency_id: case.agency_id,
                 requester_name: case.requester_name.clone(),
             };
-            AppealRow::new(listed, &BTreeMap::new(), &env.calendar, today)
+            AppealRow::new(listed, &BTreeMap::new(), &env.reference.calendar, today)
         })
         .collect();
     let owed = facts.reanswer_owed().iter().map(|a| a.id).collect();
@@ -1052,7 +1064,7 @@ pub async fn act(
                     let waiting = db::review::waiting_step(c, id)?;
                     Ok(Ok((
                         moved,
-                        off_days(&env.calendar, action, &to_do),
+                        off_days(&env.reference.calendar, action, &to_do),
                         waiting,
                     )))
                 }

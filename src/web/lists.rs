@@ -4,14 +4,14 @@ use super::AppState;
 use super::cases::env;
 use super::page::{Ctx, html, page_count};
 use super::session::CurrentUser;
-use crate::db::{self, agencies::Agency, cases as q};
+use crate::db::{DbConn, agencies::Agency, cases as q};
 use crate::domain::outcome::{Channel, Outcome};
 use crate::domain::scope::narrow;
 use crate::error::AppError;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -137,13 +137,14 @@ async fn render(
     let today = state.today();
     let u = user.clone();
     let qq = query.clone();
+    let cache = state.cache.clone();
     let (rows, total, page, agencies, topics, bad_input) = state
         .db(move |c| {
             let env = env(c, &u, today)?;
-            let tree = crate::service::agencies::tree(c)?;
+            let reference = env.reference.clone();
             let mut bad = false;
             let chosen = qq.agency.trim().parse::<i64>().ok();
-            let agencies = narrow(&env.staff.scope, &tree, chosen, qq.only == "1");
+            let agencies = narrow(&env.staff.scope, &reference.tree, chosen, qq.only == "1");
             let due_within = qq
                 .due_within
                 .trim()
@@ -172,7 +173,8 @@ async fn render(
                 received_from: parse_date(&qq.from, &mut bad),
                 received_to: parse_date(&qq.to, &mut bad),
                 overdue_on: (qq.overdue == "1").then_some(today),
-                due_between: due_within.map(|n| (today, env.calendar.add_working_days(today, n))),
+                due_between: due_within
+                    .map(|n| (today, env.reference.calendar.add_working_days(today, n))),
                 clock: Some(qq.clock.clone()).filter(|s| !s.is_empty()),
                 extension_pending: qq.extension == "1",
                 late: qq.late == "1",
@@ -189,43 +191,58 @@ async fn render(
                     },
                 },
             };
+            // A page of a list is kept until the cases change; a text search is not
+            // (its searches rarely repeat), the index makes it quick.
+            let generation = env.generations.cases;
+            let list =
+                |c: &mut DbConn, offset: i64| -> Result<Arc<(Vec<q::Case>, i64)>, AppError> {
+                    if f.text.is_some() {
+                        return Ok(Arc::new(q::list(c, &f, offset, PAGE_SIZE)?));
+                    }
+                    cache.derived(generation, format!("list {f:?} {offset}"), || {
+                        Ok(q::list(c, &f, offset, PAGE_SIZE)?)
+                    })
+                };
             let mut page = qq.page_number();
-            let (mut cases, total) = q::list(c, &f, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            let mut found = list(c, (page - 1) * PAGE_SIZE)?;
+            let total = found.1;
             // A page past the end shows the last page.
             let last = page_count(total, PAGE_SIZE);
             if page > last {
                 page = last;
-                cases = q::list(c, &f, (page - 1) * PAGE_SIZE, PAGE_SIZE)?.0;
+                found = list(c, (page - 1) * PAGE_SIZE)?;
             }
-            let all = db::agencies::all(c)?;
-            let names: BTreeMap<i64, String> =
-                all.iter().map(|a| (a.id, a.short_name.clone())).collect();
-            let user_ids: Vec<i64> = cases.iter().filter_map(|c| c.assigned_to).collect();
-            let users: BTreeMap<i64, String> = q::user_names(c, &user_ids)?.into_iter().collect();
-            let rows = cases
-                .into_iter()
+            let rows = found
+                .0
+                .iter()
+                .cloned()
                 .map(|case| Row {
-                    agency: names.get(&case.agency_id).cloned().unwrap_or_default(),
+                    agency: reference
+                        .agency(case.agency_id)
+                        .map(|a| a.short_name.clone())
+                        .unwrap_or_default(),
                     assignee: case
                         .assigned_to
-                        .and_then(|a| users.get(&a).cloned())
+                        .and_then(|a| reference.user(a))
+                        .map(|u| u.display_name.clone())
                         .unwrap_or_default(),
                     days_left: crate::domain::workload::days_left(
                         case.status == "open",
                         &case.clock,
                         case.due_on,
                         today,
-                        &env.calendar,
+                        &env.reference.calendar,
                     ),
                     case,
                 })
                 .collect();
-            let visible: Vec<Agency> = crate::web::admin::agencies::tree_order(all)
-                .into_iter()
-                .map(|(a, _)| a)
-                .filter(|a| env.staff.scope.contains(a.id))
-                .collect();
-            Ok((rows, total, page, visible, q::topics(c)?, bad))
+            let visible: Vec<Agency> =
+                crate::web::admin::agencies::tree_order(reference.agencies.clone())
+                    .into_iter()
+                    .map(|(a, _)| a)
+                    .filter(|a| env.staff.scope.contains(a.id))
+                    .collect();
+            Ok((rows, total, page, visible, reference.topics.clone(), bad))
         })
         .await?;
     let pages = page_count(total, PAGE_SIZE);

@@ -47,6 +47,8 @@ pub struct AppState {
     pub today_override: std::sync::RwLock<Option<chrono::NaiveDate>>,
     /// Outgoing mail as this process is configured (the worker runs beside the server).
     pub mail: crate::config::MailConfig,
+    /// What this process keeps between requests (`service::cache`).
+    pub cache: std::sync::Arc<crate::service::cache::Cache>,
 }
 
 /// How cookies other than the session's are marked (the session cookie is
@@ -62,6 +64,7 @@ impl AppState {
             pool,
             today_override: std::sync::RwLock::new(None),
             mail: crate::config::MailConfig::default(),
+            cache: Default::default(),
         }
     }
 
@@ -77,16 +80,17 @@ impl AppState {
         fixed.unwrap_or_else(crate::service::cases::today_in_china)
     }
 
-    /// Runs database work on the blocking thread pool.
+    /// Runs database work on the blocking thread pool, with this process's cache.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let cache = self.cache.clone();
         web::block(move || {
             let mut conn = pool.get()?;
-            f(&mut conn)
+            crate::service::cache::scoped(&cache, || f(&mut conn))
         })
         .await?
     }

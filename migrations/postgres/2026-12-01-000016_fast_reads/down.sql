@@ -1,0 +1,13 @@
+DROP TRIGGER agencies_bumps ON agencies;
+DROP TRIGGER calendar_days_bumps ON calendar_days;
+DROP TRIGGER settings_bumps ON settings;
+DROP TRIGGER topics_bumps ON topics;
+DROP TRIGGER users_bumps ON users;
+DROP TRIGGER cases_bumps ON cases;
+DROP TRIGGER case_events_bumps ON case_events;
+DROP TRIGGER appeals_bumps ON appeals;
+DROP TRIGGER unit_tasks_bumps ON unit_tasks;
+DROP TRIGGER review_queue_bumps ON review_queue;
+DROP FUNCTION bump_generation;
+DROP TABLE case_grams;
+DROP TABLE generations;
