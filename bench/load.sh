@@ -8,6 +8,11 @@
 #   bench/load.sh                  # both backends, 100,000 cases, 50 connections, 10 s a page
 #   bench/load.sh sqlite           # one backend
 #   GONGKAI_LOAD_CASES=20000 GONGKAI_LOAD_CONNECTIONS=20 bench/load.sh
+#
+# The search runs through a wrk script that asks for a different name at each
+# request (the first two characters of the names on the list's first pages). On
+# PostgreSQL a second process then serves the same database: half the
+# connections to each, and the combined throughput.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,11 +33,30 @@ cargo build --release --quiet
 BIN="$PWD/target/release/gongkai"
 WORK="$(mktemp -d)"
 SERVER=""
+SERVER2=""
 cleanup() {
     [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
+    [ -n "$SERVER2" ] && kill "$SERVER2" 2>/dev/null || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+# Starts gongkai on database $1 at port $2; sets STARTED to its pid once it answers.
+start() {
+    local started
+    GONGKAI_DATABASE_URL="$1" GONGKAI_LOG=warn "$BIN" serve --bind "127.0.0.1:$2" >"$WORK/serve-$2.log" 2>&1 &
+    STARTED=$!
+    started=$(date +%s)
+    until curl -sf "http://127.0.0.1:$2/healthz" >/dev/null; do
+        if [ $(($(date +%s) - started)) -gt 120 ]; then
+            echo "gongkai did not start:" >&2
+            cat "$WORK/serve-$2.log" >&2
+            exit 1
+        fi
+        sleep 0.2
+    done
+    echo "== serving on port $2 after $(($(date +%s) - started)) s"
+}
 
 # Signs in as $1 with a cookie jar of its own; prints the Cookie header to send.
 login() {
@@ -43,21 +67,63 @@ login() {
     awk '$6 == "gongkai" { print "gongkai=" $7 }' "$jar"
 }
 
-# Runs wrk on one page as one user; prints a row of the table.
-load() {
-    local label="$1" cookie="$2" path="$3" out rps p50 p99
-    # Every response must be the page itself, not a redirect to the login.
-    local status
-    status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$BASE$path")
-    if [ "$status" != "200" ]; then
-        echo "$label: $path answered $status" >&2
+# A wrk script that cycles through the paths in file $1.
+cycle_script() {
+    {
+        echo "paths = {}"
+        while read -r p; do echo "paths[#paths + 1] = \"$p\""; done <"$1"
+        echo 'i = 0'
+        echo 'request = function() i = i + 1; return wrk.format(nil, paths[i % #paths + 1]) end'
+    } >"$WORK/cycle.lua"
+    echo "$WORK/cycle.lua"
+}
+
+# Runs wrk with connections $1 against base $2 for path $4 as cookie $3 (a path
+# starting with @ names a wrk script); prints "req/s p50 p99".
+measure() {
+    local out target="$4" script=()
+    if [ "${target:0:1}" = "@" ]; then
+        script=(-s "${target:1}")
+        target=/
+    fi
+    out=$(wrk -t"$(( $1 > 1 ? 2 : 1 ))" -c"$1" -d"${SECONDS_PER_PAGE}s" --latency "${script[@]}" \
+        -H "Cookie: $3" "$2$target")
+    if grep -q "Non-2xx" <<<"$out"; then
+        echo "$2$target: some answers were not 200" >&2
+        grep "Non-2xx" <<<"$out" >&2
         exit 1
     fi
-    out=$(wrk -t2 -c"$CONNS" -d"${SECONDS_PER_PAGE}s" --latency -H "Cookie: $cookie" "$BASE$path")
-    rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
-    p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
-    p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+    echo "$(awk '/Requests\/sec/ { print $2 }' <<<"$out") $(awk '$1 == "50%" { print $2 }' <<<"$out") $(awk '$1 == "99%" { print $2 }' <<<"$out")"
+}
+
+# Runs wrk on one page as one user; prints a row of the table.
+load() {
+    local label="$1" cookie="$2" path="$3" first="$3"
+    [ "${path:0:1}" = "@" ] && first=$(head -1 "$WORK/searches")
+    # Every response must be the page itself, not a redirect to the login; the
+    # first also fills what the process keeps.
+    local status
+    status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$BASE$first")
+    if [ "$status" != "200" ]; then
+        echo "$label: $first answered $status" >&2
+        exit 1
+    fi
+    read -r rps p50 p99 <<<"$(measure "$CONNS" "$BASE" "$cookie" "$path")"
     printf '| %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99"
+}
+
+# The same page through two processes at once, half the connections each.
+load_two() {
+    local label="$1" cookie="$2" path="$3" a b
+    curl -s -o /dev/null -H "Cookie: $cookie" "$BASE$path"
+    curl -s -o /dev/null -H "Cookie: $cookie" "$BASE2$path"
+    measure $((CONNS / 2)) "$BASE" "$cookie" "$path" >"$WORK/a" &
+    measure $((CONNS / 2)) "$BASE2" "$cookie" "$path" >"$WORK/b"
+    wait
+    read -r ra a50 a99 <"$WORK/a"
+    read -r rb b50 b99 <"$WORK/b"
+    printf '| %s | %s + %s = %s | %s / %s | %s / %s |\n' "$label" "$ra" "$rb" \
+        "$(awk -v a="$ra" -v b="$rb" 'BEGIN { printf "%.0f", a + b }')" "$a50" "$b50" "$a99" "$b99"
 }
 
 for backend in "${BACKENDS[@]}"; do
@@ -72,27 +138,21 @@ for backend in "${BACKENDS[@]}"; do
     esac
     echo "== $backend: seeding $CASES demo cases"
     "$BIN" --database-url "$URL" demo-data --cases "$CASES" --force | head -1
-    GONGKAI_DATABASE_URL="$URL" GONGKAI_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
-    SERVER=$!
-    # Up to two minutes: at start gongkai refreshes the deadlines of every stopped clock.
-    started=$(date +%s)
-    until curl -sf "$BASE/healthz" >/dev/null; do
-        if [ $(($(date +%s) - started)) -gt 120 ]; then
-            echo "gongkai did not start:" >&2
-            cat "$WORK/serve.log" >&2
-            exit 1
-        fi
-        sleep 0.2
-    done
-    echo "== $backend: serving after $(($(date +%s) - started)) s"
+    start "$URL" "$PORT"
+    SERVER=$STARTED
     supervisor=$(login demo-supervisor)
     clerk=$(login demo-clerk)
-    # A case of the city and a two-character name to search for, from the list itself.
+    # A case of the city, and two-character searches: the first two characters of
+    # each requester's name on the list's first five pages.
     case_path=$(curl -s -H "Cookie: $supervisor" "$BASE/cases" | grep -o '/cases/[0-9]\+' | head -1)
-    name=$(curl -s -H "Cookie: $supervisor" "$BASE/cases" | grep -A1 '<td><a href="/cases/' |
-        sed -n 2p | sed 's/.*<td>\([^<]*\)<\/td>.*/\1/')
-    # The first two characters of a requester's name (Chinese: 3 bytes each), percent-encoded.
-    query=$(printf '%s' "$name" | head -c 6 | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g')
+    for page in 1 2 3 4 5; do
+        curl -s -H "Cookie: $supervisor" "$BASE/cases?page=$page" | grep -A1 '<td><a href="/cases/' |
+            grep -v '<td><a href' | sed -n 's/.*<td>\([^<]*\)<\/td>.*/\1/p'
+    done | while read -r name; do
+        # Chinese: 3 bytes a character; percent-encoded.
+        printf '/cases?q=%s\n' "$(printf '%s' "$name" | head -c 6 | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g')"
+    done | sort -u >"$WORK/searches"
+    search="@$(cycle_script "$WORK/searches")"
     echo "== $backend: $CASES cases, $CONNS connections, ${SECONDS_PER_PAGE} s a page ($(nproc) cores)"
     echo "| page | req/s | p50 | p99 |"
     echo "|---|---:|---:|---:|"
@@ -100,7 +160,22 @@ for backend in "${BACKENDS[@]}"; do
     load "/dashboard (supervisor)" "$supervisor" "/dashboard"
     load "a case page (supervisor)" "$supervisor" "$case_path"
     load "/cases/mine (clerk)" "$clerk" "/cases/mine"
-    load "/cases?q=2 characters (supervisor)" "$supervisor" "/cases?q=$query"
+    load "/cases?q= two characters, $(wc -l <"$WORK/searches") names in turn (supervisor)" "$supervisor" "$search"
+    if [ "$backend" = postgres ]; then
+        PORT2=$((PORT + 1))
+        BASE2="http://127.0.0.1:$PORT2"
+        start "$URL" "$PORT2"
+        SERVER2=$STARTED
+        echo "== $backend: two processes, $((CONNS / 2)) connections each"
+        echo "| page | req/s (first + second = both) | p50 | p99 |"
+        echo "|---|---:|---:|---:|"
+        load_two "/cases (supervisor)" "$supervisor" "/cases"
+        load_two "/dashboard (supervisor)" "$supervisor" "/dashboard"
+        load_two "a case page (supervisor)" "$supervisor" "$case_path"
+        load_two "/cases/mine (clerk)" "$clerk" "/cases/mine"
+        kill "$SERVER2"
+        wait "$SERVER2" 2>/dev/null || true
+    fi
     kill "$SERVER"
     wait "$SERVER" 2>/dev/null || true
     SERVER=""
