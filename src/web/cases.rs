@@ -753,7 +753,11 @@ fn load(
     let events = service::cases::history(conn, id)?;
     let plain: Vec<Event> = events.iter().map(|(_, e)| e.clone()).collect();
     let (facts, deadline, _) = service::cases::derive(&case, &plain, &env.clock());
-    let agency = db::agencies::find(conn, case.agency_id)?.ok_or(AppError::NotFound)?;
+    let agency = env
+        .reference
+        .agency(case.agency_id)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
     let requester = q::find_requester(conn, case.requester_id)?.ok_or(AppError::NotFound)?;
     let rounds = crate::domain::review::rounds(&plain);
     let mut ids: Vec<i64> = events.iter().filter_map(|(r, _)| r.user_id).collect();
@@ -769,12 +773,10 @@ fn load(
     ids.extend(case.assigned_to);
     ids.extend(case.updated_by);
     let attachments = db::attachments::of_case(conn, id)?;
-    let tree = service::agencies::tree(conn)?;
-    let all_agencies = db::agencies::all(conn)?;
+    let tree = &env.reference.tree;
     let agency_name = |id: i64| {
-        all_agencies
-            .iter()
-            .find(|a| a.id == id)
+        env.reference
+            .agency(id)
             .map(|a| a.name.clone())
             .unwrap_or_default()
     };
@@ -792,7 +794,10 @@ fn load(
         .map(|u| (u, agency_name(u)))
         .collect();
     ids.extend(attachments.iter().filter_map(|a| a.uploaded_by));
-    let names: BTreeMap<i64, String> = q::user_names(conn, &ids)?.into_iter().collect();
+    let names: BTreeMap<i64, String> = ids
+        .iter()
+        .filter_map(|&id| Some((id, env.reference.user(id)?.display_name.clone())))
+        .collect();
     let assignee = case
         .assigned_to
         .and_then(|a| names.get(&a).cloned())
