@@ -4,6 +4,7 @@
 use super::schema::{case_events, cases, counters, letters, requesters, topics, users};
 use super::{DbConn, now};
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl;
 use diesel::prelude::*;
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -754,19 +755,10 @@ fn filtered<'a>(f: &'a Filter, agencies: Agencies, found: Option<&[i64]>) -> Box
         let pattern = format!("%{}%", escape_like(&t.to_lowercase()));
         // An identity number or credit code matches exactly, through the requester; the
         // agency filter above keeps it within the user's scope.
-        let holder = || {
-            requesters::table
-                .filter(
-                    requesters::id_number
-                        .eq(t.to_uppercase())
-                        .or(requesters::credit_code.eq(t.to_uppercase())),
-                )
-                .select(requesters::id)
-        };
         let text = cases::search
             .like(pattern)
             .escape('\\')
-            .or(cases::requester_id.eq_any(holder()));
+            .or(cases::requester_id.eq_any(holders(t)));
         q = match found {
             // Only the cases the search index names can match.
             Some(ids) => q.filter(cases::id.eq_any(ids.to_vec())).filter(text),
@@ -776,21 +768,33 @@ fn filtered<'a>(f: &'a Filter, agencies: Agencies, found: Option<&[i64]>) -> Box
     q
 }
 
+/// The requesters whose identity number or credit code is `t`.
+fn holders(t: &str) -> Holders {
+    requesters::table
+        .filter(
+            requesters::id_number
+                .eq(t.to_uppercase())
+                .or(requesters::credit_code.eq(t.to_uppercase())),
+        )
+        .select(requesters::id)
+}
+
+type Holders = dsl::Select<
+    dsl::Filter<
+        requesters::table,
+        dsl::Or<dsl::Eq<requesters::id_number, String>, dsl::Eq<requesters::credit_code, String>>,
+    >,
+    requesters::id,
+>;
+
 /// The cases a text can match, from the search index and the requesters holding
 /// it as identity number or credit code; None when the index cannot narrow it.
 fn candidates(conn: &mut DbConn, t: &str) -> QueryResult<Option<Vec<i64>>> {
     let Some(mut ids) = super::search::candidates(conn, &t.to_lowercase())? else {
         return Ok(None);
     };
-    let holders = requesters::table
-        .filter(
-            requesters::id_number
-                .eq(t.to_uppercase())
-                .or(requesters::credit_code.eq(t.to_uppercase())),
-        )
-        .select(requesters::id);
     let theirs: Vec<i64> = cases::table
-        .filter(cases::requester_id.eq_any(holders))
+        .filter(cases::requester_id.eq_any(holders(t)))
         .select(cases::id)
         .load(conn)?;
     ids.extend(theirs);
