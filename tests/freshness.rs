@@ -46,6 +46,32 @@ async fn a_second_process_never_serves_a_stale_page(app: TestApp) {
         .assert_contains(&no);
     boss_b.get("/dashboard").await.assert_contains(&gtj_row);
 
+    // A subject corrected through A is found by its new words through B, and no
+    // longer by its old ones (the search index follows the text).
+    act(
+        &wang_a,
+        id,
+        "edit_details",
+        &[
+            ("subject", "滨河片区征收补偿方案"),
+            ("channel", "in_person"),
+            ("arrived_on", "2024-09-27"),
+            ("r_phone", "13800000000"),
+            ("r_address", "常州市新北区某路1号"),
+        ],
+    )
+    .await
+    .assert_redirect(&format!("/cases/{id}"));
+    // 滨河 and 地块.
+    boss_b
+        .get("/cases?q=%E6%BB%A8%E6%B2%B3")
+        .await
+        .assert_contains(&no);
+    boss_b
+        .get("/cases?q=%E5%9C%B0%E5%9D%97")
+        .await
+        .assert_contains("共 0 条");
+
     // A day off added through A (Tuesday 15 October 2024) moves the deadline a
     // working day on; B counts with the new calendar at once.
     wang_b
